@@ -1,0 +1,56 @@
+# The course package's commands. `make demo` and `make test` set everything up on a fresh machine.
+ASSIGNMENT ?= ex09
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NBGRADER := $(BIN)/nbgrader
+# nbgrader runs `alembic` and `jupyter` from PATH: use the ones of .venv.
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: setup release autograde feedback export demo test lint format benchmark samples clean
+
+setup: $(STAMP)  ## create .venv from the pinned dependencies (does nothing when up to date)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+release: setup  ## source/ -> release/ (nbgrader generate_assignment)
+	$(NBGRADER) generate_assignment $(ASSIGNMENT) --force
+
+autograde: setup  ## submitted/ -> autograde/ (nbgrader autograde)
+	$(NBGRADER) autograde $(ASSIGNMENT) --force
+
+feedback: setup  ## autograde/ -> feedback/ (nbgrader generate_feedback)
+	$(NBGRADER) generate_feedback $(ASSIGNMENT) --force
+
+export: setup  ## gradebook -> grades.csv (nbgrader export)
+	$(NBGRADER) export
+
+samples: setup  ## rebuild the bundled sample submissions from source/ and release/
+	$(BIN)/python -m grading.samples --assignment $(ASSIGNMENT)
+
+demo: setup  ## release, autograde the sample submissions, write feedback and grades.csv
+	$(BIN)/python -m grading.demo --assignment $(ASSIGNMENT)
+
+test: setup  ## every test: unit tests, then the nbgrader runs
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+benchmark: setup  ## autograde time per submission and full-budget notebook time
+	$(BIN)/python tools/benchmark.py --assignment $(ASSIGNMENT)
+
+clean:  ## remove generated grading state (keeps .venv and release/)
+	rm -rf submitted autograde/*/ feedback gradebook.db grades.csv

@@ -1,0 +1,99 @@
+"""Checks shared by the hidden tests of the three models (FC, CNN_LeNet, CNN)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import thresholds
+import torch
+from reference import MODELS, parameter_count, weights
+
+from helpers.expect import expect_array
+from grading.student import StudentProcess
+from helpers.mnist import EMBEDDED_FILE_NAME, EmbeddedMNIST, data_dir, full_mnist_present
+
+
+def signature(cls: str, kwargs: dict) -> str:
+    return f"{cls}({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})"
+
+
+def check_parameter_count(student: StudentProcess, cls: str, kwargs: dict, hint: str) -> None:
+    """The student's model has as many trainable parameters as the reference."""
+    shapes = student.probe("parameter_shapes", f"building {signature(cls, kwargs)}", cls=cls, kwargs=kwargs)
+    count = sum(math.prod(shape) for shape in shapes)
+    expected = parameter_count(MODELS[cls](**kwargs))
+    assert count == expected, (
+        f"{signature(cls, kwargs)} has {count:,} trainable parameters, expected {expected:,}: {hint}"
+    )
+
+
+def check_output_shape(student: StudentProcess, cls: str, kwargs: dict) -> None:
+    """A batch (B, 1, 28, 28) gives logits (B, 10)."""
+    x = np.random.default_rng(1).random((5, 1, 28, 28), dtype=np.float32)
+    out = student.probe("forward", f"running {signature(cls, kwargs)} on a batch", cls=cls, kwargs=kwargs, x=x)
+    assert getattr(out, "shape", None) == (5, 10), (
+        f"{signature(cls, kwargs)} on a batch of shape (5, 1, 28, 28): expected logits of shape (5, 10), "
+        f"got {getattr(out, 'shape', type(out).__name__)}"
+    )
+
+
+def check_matches_reference(student: StudentProcess, cls: str, kwargs: dict, hint: str) -> None:
+    """With the reference weights loaded, the student's model computes the reference outputs."""
+    torch.manual_seed(7)
+    reference = MODELS[cls](**kwargs).eval()
+    x = np.random.default_rng(2).random((8, 1, 28, 28), dtype=np.float32)
+    out = student.probe(
+        "forward", f"running {signature(cls, kwargs)} with reference weights", cls=cls, kwargs=kwargs,
+        weights=weights(reference), x=x,
+    )
+    with torch.no_grad():
+        expected = reference(torch.from_numpy(x)).numpy()
+    expect_array(
+        np.asarray(out, dtype=np.float32), expected, what=f"{signature(cls, kwargs)} with the reference weights",
+        rtol=1e-4, atol=1e-5, hint=hint,
+    )
+
+
+def check_accuracy(student: StudentProcess, cls: str, cuda: bool) -> None:
+    """After the trusted training loop, test accuracy reaches the threshold (THRESHOLDS.md)."""
+    epochs = thresholds.CUDA_EPOCHS if cuda else thresholds.CPU_EPOCHS
+    threshold = (thresholds.CUDA if cuda else thresholds.CPU)[cls]
+    predictions = student.probe(
+        "fit_and_predict", f"training {cls}", cls=cls, kwargs={}, epochs=epochs, seed=thresholds.SEED,
+        full_mnist=cuda, use_cuda=cuda,
+    )
+    labels = mnist_test_labels(full=cuda)
+    assert getattr(predictions, "shape", None) == labels.shape, (
+        f"expected one prediction per test image {labels.shape}, got {getattr(predictions, 'shape', predictions)}"
+    )
+    accuracy = float((predictions == labels).mean())
+    data = "full MNIST" if cuda else "the embedded MNIST subset"
+    assert accuracy >= threshold, (
+        f"{cls} reached {accuracy:.1%} test accuracy after {epochs} epoch(s) of Adam on {data}, "
+        f"expected at least {threshold:.0%}: check the layers, activations and forward()"
+    )
+
+
+def mnist_test_labels(full: bool) -> np.ndarray:
+    """Labels of the test set the accuracy checks use, loaded by the judge itself."""
+    root = data_dir()
+    if full:
+        from torchvision import datasets
+
+        return datasets.MNIST(str(root), train=False).targets.numpy()
+    return EmbeddedMNIST(root / EMBEDDED_FILE_NAME, train=False).targets.numpy()
+
+
+def cuda_unavailable_reason() -> str:
+    """Why the CUDA accuracy tests cannot run here, or '' when they can."""
+    if not torch.cuda.is_available():
+        return "no CUDA GPU on the grading machine"
+    if not full_mnist_present(data_dir()):
+        return f"full MNIST is not in {data_dir() / 'MNIST' / 'raw'}"
+    return ""
+
+
+requires_cuda = pytest.mark.skipif(bool(cuda_unavailable_reason()), reason=cuda_unavailable_reason() or "-")
+

@@ -1,0 +1,48 @@
+"""Hidden tests of `CNN(filters)`: three conv 3x3 (padding 1) + max-pool 2 blocks, fc 9*filters[2]->128->10."""
+
+from models import (
+    check_accuracy,
+    check_matches_reference,
+    check_output_shape,
+    check_parameter_count,
+    requires_cuda,
+)
+
+OTHER_FILTERS = {"filters": (8, 12, 20)}
+HINT = "use filters[0], filters[1], filters[2] as the conv channels and 9 * filters[2] inputs to fc1"
+
+
+def test_parameter_count(student):
+    """CNN() has the parameter count of the specification (98,442)"""
+    check_parameter_count(student, "CNN", {}, HINT)
+
+
+def test_parameter_count_other_filters(student):
+    """CNN(filters=(8, 12, 20)) has the parameter count of the specification"""
+    check_parameter_count(student, "CNN", OTHER_FILTERS, HINT)
+
+
+def test_output_shape(student):
+    """CNN maps a batch (B, 1, 28, 28) to logits (B, 10)"""
+    check_output_shape(student, "CNN", {})
+
+
+def test_matches_reference_outputs(student):
+    """CNN() computes the reference outputs when given the reference weights"""
+    check_matches_reference(student, "CNN", {}, "check ReLU after each conv, max-pooling, and the flatten before fc1")
+
+
+def test_matches_reference_outputs_other_filters(student):
+    """CNN(filters=(8, 12, 20)) computes the reference outputs when given the reference weights"""
+    check_matches_reference(student, "CNN", OTHER_FILTERS, HINT)
+
+
+def test_accuracy_cpu(student):
+    """CNN trains to the CPU accuracy threshold on the embedded MNIST subset"""
+    check_accuracy(student, "CNN", cuda=False)
+
+
+@requires_cuda
+def test_accuracy_cuda(student):
+    """CNN trains to the CUDA accuracy threshold on full MNIST"""
+    check_accuracy(student, "CNN", cuda=True)

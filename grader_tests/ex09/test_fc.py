@@ -1,0 +1,37 @@
+"""Hidden tests of `FC` (784-512-256-128-10 with ReLU between the linear layers)."""
+
+from models import (
+    check_accuracy,
+    check_matches_reference,
+    check_output_shape,
+    check_parameter_count,
+    requires_cuda,
+)
+
+HINT = "check the four Linear layers: 784->512->256->128->10"
+
+
+def test_parameter_count(student):
+    """FC has the parameter count of the specification"""
+    check_parameter_count(student, "FC", {}, HINT)
+
+
+def test_output_shape(student):
+    """FC maps a batch (B, 1, 28, 28) to logits (B, 10)"""
+    check_output_shape(student, "FC", {})
+
+
+def test_matches_reference_outputs(student):
+    """FC computes the reference outputs when given the reference weights"""
+    check_matches_reference(student, "FC", {}, "check the activations (ReLU), pooling (max) and layer order")
+
+
+def test_accuracy_cpu(student):
+    """FC trains to the CPU accuracy threshold on the embedded MNIST subset"""
+    check_accuracy(student, "FC", cuda=False)
+
+
+@requires_cuda
+def test_accuracy_cuda(student):
+    """FC trains to the CUDA accuracy threshold on full MNIST"""
+    check_accuracy(student, "FC", cuda=True)

@@ -1,0 +1,120 @@
+"""nbgrader preprocessors of the course, and the autograde pipeline that uses them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat.notebooknode import NotebookNode, from_dict
+from nbgrader import utils
+from nbgrader.api import Gradebook
+from nbgrader.converters import Autograde
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Float, List, Unicode
+
+from grading.judge import judge
+
+PASS, FAIL, SKIP = "\u2714", "\u2718", "-"
+
+
+def is_test_cell(cell: NotebookNode) -> bool:
+    """An autograded test cell: a graded code cell that is not a solution."""
+    return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
+
+
+def verdict(entries: list[dict], points: float) -> tuple[float, str]:
+    """Points earned and the report text for one graded cell's hidden tests.
+
+    Every test that ran counts equally; skipped tests (no GPU, say) do not count.
+    """
+    counted = [e for e in entries if e["outcome"] != "skipped"]
+    passed = sum(e["outcome"] == "passed" for e in counted)
+    earned = round(points * passed / len(counted), 2) if counted else 0.0
+    lines = [f"Hidden tests: {passed} of {len(counted)} passed, {earned:g} of {points:g} points."]
+    for entry in entries:
+        mark = {"passed": PASS, "failed": FAIL}.get(entry["outcome"], SKIP)
+        lines.append(f"  {mark} {entry['description']}")
+        if entry["outcome"] != "passed":
+            lines.append(f"      {entry['message']}")
+    return earned, "\n".join(lines) + "\n"
+
+
+class RunHiddenTests(NbGraderPreprocessor):
+    """Judge every autograded test cell with its hidden pytest module, outside the kernel.
+
+    The module of a cell with grade id ``G`` in assignment ``A`` is ``<tests_directory>/A/G.py``.
+    The student's code is taken from the submitted solution cells (after the trusted preamble
+    cells from the gradebook) and runs in a separate worker; the kernel's outputs of the test cell
+    are replaced by the verdict: a report and the earned points as the cell's result, which
+    nbgrader reads as partial credit.
+    """
+
+    tests_directory = Unicode(
+        "grader_tests", help="Folder of hidden test suites, one sub-folder per assignment."
+    ).tag(config=True)
+    preamble_cells = List(
+        Unicode(), ["imports"], help="Grade ids of locked cells run, from the gradebook, before the solution cells."
+    ).tag(config=True)
+    task_timeout = Float(60.0, help="Seconds one call into the student's code may take.").tag(config=True)
+    judge_timeout = Float(1800.0, help="Seconds all hidden tests of one notebook may take.").tag(config=True)
+
+    def bundle(self, nb: NotebookNode, resources: ResourcesDict) -> dict:
+        """The trusted preamble and the submitted solution cells known to the gradebook."""
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gradebook:
+            notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
+            sources = {cell.name: cell.source for cell in notebook.source_cells}
+            solution_ids = {cell.name for cell in notebook.solution_cells}
+        missing = [cell_id for cell_id in self.preamble_cells if cell_id not in sources]
+        if missing:
+            raise ValueError(f"preamble cells {missing} are not in the gradebook: check RunHiddenTests.preamble_cells")
+        cells = [
+            {"grade_id": cell.metadata.nbgrader["grade_id"], "source": cell.source}
+            for cell in nb.cells
+            if cell.cell_type == "code" and utils.is_solution(cell)
+            and cell.metadata.nbgrader.get("grade_id") in solution_ids
+        ]
+        return {"preamble": [sources[cell_id] for cell_id in self.preamble_cells], "cells": cells}
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        test_cells = [cell for cell in nb.cells if is_test_cell(cell)]
+        if not test_cells:
+            return nb, resources
+        tests = Path(self.tests_directory) / resources["nbgrader"]["assignment"]
+        modules = [cell.metadata.nbgrader["grade_id"] for cell in test_cells]
+        absent = [m for m in modules if not (tests / f"{m}.py").is_file()]
+        if absent:
+            raise FileNotFoundError(f"no hidden test module for graded cells {absent} in {tests}")
+        entries, output = judge(
+            self.bundle(nb, resources), tests=tests, modules=modules,
+            task_timeout=self.task_timeout, timeout=self.judge_timeout,
+        )
+        for entry in entries:
+            if entry.get("grader_error"):
+                self.log.error("Grader error in %s::%s\n%s", entry["module"], entry["test"], entry["traceback"])
+        by_module = {module: [e for e in entries if e["module"] == module] for module in modules}
+        silent = [module for module, found in by_module.items() if not found]
+        if silent:
+            raise RuntimeError(f"hidden test modules {silent} reported no test; the judge said:\n{output}")
+        for cell in test_cells:
+            grade_id = cell.metadata.nbgrader["grade_id"]
+            earned, text = verdict(by_module[grade_id], cell.metadata.nbgrader["points"])
+            cell.outputs = [
+                from_dict({"output_type": "stream", "name": "stdout", "text": text}),
+                from_dict({
+                    "output_type": "execute_result", "execution_count": cell.get("execution_count"),
+                    "metadata": {}, "data": {"text/plain": f"{earned:g}"},
+                }),
+            ]
+        return nb, resources
+
+
+def autograde_preprocessors() -> list[type]:
+    """nbgrader's autograde steps with :class:`RunHiddenTests` right after ``Execute``.
+
+    It must come after the kernel ran (whose test-cell outputs it replaces) and before
+    ``LimitOutput`` and ``SaveAutoGrades`` (which read its verdict).
+    """
+    steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
+    steps.insert(steps.index(Execute) + 1, RunHiddenTests)
+    return steps

@@ -1,0 +1,288 @@
+"""Trusted probes that run inside the student worker (:mod:`grading.worker`).
+
+Each probe exercises the student's classes or functions the way a hidden test needs, and returns
+plain data (numbers, arrays) that the judge checks in its own process. Probes never decide a
+grade. Messages of :class:`ProbeError` go to the student as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import scipy.signal
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+
+#: Trusted stand-ins the judge may swap in for a student function, so that a task is graded on
+#: its own and a mistake in an earlier task is not counted twice.
+REFERENCES = {
+    "convolution_two_dimensional": lambda x, h: scipy.signal.convolve2d(x, h, mode="same"),
+}
+
+
+class ProbeError(Exception):
+    """The submission does not have the form a hidden test needs; the message says how."""
+
+
+class StudentNameError(LookupError):
+    """A name the hidden tests need is not defined by the submission."""
+
+
+def lookup(namespace: dict, name: str) -> Any:
+    """The student's definition of ``name``, or :class:`StudentNameError`."""
+    if name not in namespace:
+        raise StudentNameError(f"`{name}` is not defined: implement it in its solution cell")
+    return namespace[name]
+
+
+def student_device(namespace: dict) -> torch.device:
+    """The ``device`` the notebook chose, or the CPU."""
+    device = namespace.get("device")
+    return device if isinstance(device, torch.device) else torch.device("cpu")
+
+
+def build_model(namespace: dict, cls: str, kwargs: dict) -> nn.Module:
+    """Instantiate the student's model class ``cls(**kwargs)`` with a fixed seed."""
+    torch.manual_seed(0)
+    model = lookup(namespace, cls)(**kwargs)
+    if not isinstance(model, nn.Module):
+        raise ProbeError(f"{cls}(...) returned {type(model).__name__}, expected a torch.nn.Module")
+    return model
+
+
+def trainable(model: nn.Module) -> list[nn.Parameter]:
+    """The parameters the optimiser trains, in definition order."""
+    return [p for p in model.parameters() if p.requires_grad]
+
+
+def parameter_shapes(namespace: dict, cls: str, kwargs: dict | None = None) -> list[list[int]]:
+    """Shapes of the trainable parameters of ``cls(**kwargs)``."""
+    return [list(p.shape) for p in trainable(build_model(namespace, cls, kwargs or {}))]
+
+
+def load_by_shape(model: nn.Module, weights: list[np.ndarray]) -> None:
+    """Copy reference ``weights`` into the model, matching tensors by shape in definition order.
+
+    Any layer naming or ordering works; the parameter shapes must be those of the specification.
+    """
+    params = trainable(model)
+    shapes = [tuple(p.shape) for p in params]
+    expected = [tuple(w.shape) for w in weights]
+    if sorted(shapes) != sorted(expected):
+        raise ProbeError(
+            f"the model's trainable parameter shapes are {shapes}; the specification needs {expected}"
+        )
+    unused = list(range(len(params)))
+    with torch.no_grad():
+        for weight in weights:
+            index = next(i for i in unused if shapes[i] == weight.shape)
+            unused.remove(index)
+            params[index].copy_(torch.from_numpy(np.asarray(weight)))
+
+
+def forward(
+    namespace: dict, cls: str, kwargs: dict, x: np.ndarray, weights: list[np.ndarray] | None = None
+) -> torch.Tensor:
+    """Outputs of ``cls(**kwargs)`` on input ``x`` in eval mode, with the reference ``weights``
+    loaded if given."""
+    model = build_model(namespace, cls, kwargs)
+    if weights is not None:
+        load_by_shape(model, weights)
+    device = student_device(namespace)
+    model.to(device).eval()
+    with torch.no_grad():
+        return model(torch.from_numpy(x).to(device))
+
+
+def mnist_tensors(full: bool, train: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    """MNIST images (N, 1, 28, 28) float in [0, 1] and labels (N,), without the PIL round trip."""
+    from helpers.mnist import EMBEDDED_FILE_NAME, EmbeddedMNIST, data_dir, full_mnist_present
+    from torchvision import datasets
+
+    root = data_dir()
+    if full:
+        if not full_mnist_present(root):
+            raise ProbeError(f"full MNIST is not in {root / 'MNIST' / 'raw'}")
+        dataset = datasets.MNIST(str(root), train=train)
+    else:
+        dataset = EmbeddedMNIST(root / EMBEDDED_FILE_NAME, train=train)
+    return dataset.data.unsqueeze(1).float() / 255.0, dataset.targets
+
+
+def fit_and_predict(
+    namespace: dict,
+    cls: str,
+    kwargs: dict,
+    epochs: int,
+    seed: int,
+    full_mnist: bool = False,
+    use_cuda: bool = False,
+    batch_size: int = 64,
+    lr: float = 1e-3,
+) -> torch.Tensor:
+    """Train ``cls(**kwargs)`` with a trusted Adam loop on MNIST; return its test-set predictions."""
+    device = torch.device("cuda" if use_cuda else "cpu")
+    x_train, y_train = mnist_tensors(full_mnist, train=True)
+    x_test, _ = mnist_tensors(full_mnist, train=False)
+    model = build_model(namespace, cls, kwargs)
+    torch.manual_seed(seed)
+    model.to(device)
+    optimizer = torch.optim.Adam(trainable(model), lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(epochs):
+        model.train()
+        for batch in torch.randperm(len(x_train), generator=generator).split(batch_size):
+            optimizer.zero_grad()
+            loss_fn(model(x_train[batch].to(device)), y_train[batch].to(device)).backward()
+            optimizer.step()
+    model.eval()
+    with torch.no_grad():
+        return torch.cat([model(chunk.to(device)).argmax(dim=1).cpu() for chunk in x_test.split(1000)])
+
+
+def small_mlp(weights: list[np.ndarray]) -> nn.Sequential:
+    """A trusted two-layer MLP (Linear, ReLU, Linear) holding the given weights."""
+    model = nn.Sequential(
+        nn.Linear(weights[0].shape[1], weights[0].shape[0]), nn.ReLU(), nn.Linear(weights[2].shape[1], weights[2].shape[0])
+    )
+    with torch.no_grad():
+        for param, weight in zip(model.parameters(), weights):
+            param.copy_(torch.from_numpy(weight))
+    return model
+
+
+class TracingLoader:
+    """Wraps a DataLoader and calls ``on_pass`` each time a pass over it starts."""
+
+    def __init__(self, loader: DataLoader, on_pass: Any) -> None:
+        self.loader = loader
+        self.on_pass = on_pass
+
+    def __iter__(self) -> Iterator:
+        self.on_pass()
+        return iter(self.loader)
+
+    def __len__(self) -> int:
+        return len(self.loader)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.loader, name)
+
+
+def train_model_trace(
+    namespace: dict,
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_test: np.ndarray,
+    y_test: np.ndarray,
+    weights: list[np.ndarray],
+    epochs: int,
+    lr: float,
+    train_batch: int,
+    test_batch: int,
+) -> dict:
+    """Run the student's ``train_model`` on a small MLP and record what it does.
+
+    Returns what it returned, the mode and gradient state of every forward pass, the number of
+    optimiser steps, how many steps used gradients left over from an earlier batch, the accuracy
+    on the test set at each pass over the test loader, and the final weights.
+    """
+    train_model = lookup(namespace, "train_model")
+    device = student_device(namespace)
+    model = small_mlp(weights).to(device)
+    params = list(model.parameters())
+    trace: dict[str, Any] = {"train_forward": [], "test_forward": [], "steps": 0, "stale_steps": 0}
+    trace["test_passes"] = []
+    state = {"loader": None, "probing": False}
+    last_grads: dict[int, torch.Tensor] = {}
+
+    def on_forward(module: nn.Module, inputs: Any, output: Any) -> None:
+        if not state["probing"] and state["loader"] is not None:
+            trace[f"{state['loader']}_forward"].append([module.training, torch.is_grad_enabled()])
+
+    model.register_forward_hook(on_forward)
+    for index, param in enumerate(params):
+        param.register_hook(lambda grad, index=index: last_grads.__setitem__(index, grad.detach().clone()))
+
+    class TracingSGD(torch.optim.SGD):
+        def step(self, closure: Any = None) -> Any:
+            trace["steps"] += 1
+            stale = any(
+                p.grad is not None and (i not in last_grads or not torch.allclose(p.grad, last_grads[i]))
+                for i, p in enumerate(params)
+            )
+            trace["stale_steps"] += int(stale)
+            last_grads.clear()
+            return super().step(closure)
+
+    def start_pass(loader: str) -> None:
+        state["loader"] = loader
+        if loader == "test":
+            state["probing"] = True
+            was_training = model.training
+            model.eval()
+            with torch.no_grad():
+                correct = (model(torch.from_numpy(x_test).to(device)).argmax(1).cpu().numpy() == y_test).sum()
+            model.train(was_training)
+            state["probing"] = False
+            trace["test_passes"].append([trace["steps"], float(correct) / len(y_test)])
+
+    loaders = {}
+    for name, x, y, batch in (("train", x_train, y_train, train_batch), ("test", x_test, y_test, test_batch)):
+        dataset = TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
+        loaders[name] = TracingLoader(DataLoader(dataset, batch_size=batch), lambda name=name: start_pass(name))
+    optimizer = TracingSGD(params, lr=lr)
+    trace["returned"] = train_model(model, nn.CrossEntropyLoss(), optimizer, loaders["train"], loaders["test"], epochs)
+    trace["final_weights"] = [p.detach().cpu() for p in params]
+    return trace
+
+
+def criterion_and_optimizer(
+    namespace: dict,
+    weights: list[np.ndarray],
+    logits: np.ndarray,
+    targets: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    steps: int,
+) -> dict:
+    """Call the student's ``make_criterion_and_optimizer`` on a small MLP and try both out.
+
+    Returns the criterion's value on ``(logits, targets)``, which model parameters the optimiser
+    holds, and the training loss on ``(x, y)`` over ``steps`` optimiser steps.
+    """
+    model = small_mlp(weights)
+    made = lookup(namespace, "make_criterion_and_optimizer")(model)
+    if not isinstance(made, tuple) or len(made) != 2:
+        raise ProbeError(f"make_criterion_and_optimizer must return (criterion, optimizer), got {made!r:.80}")
+    criterion, optimizer = made
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise ProbeError(f"the optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
+    value = criterion(torch.from_numpy(logits), torch.from_numpy(targets))
+    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    losses = []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss = criterion(model(torch.from_numpy(x)), torch.from_numpy(y))
+        loss.backward()
+        optimizer.step()
+        losses.append(float(loss))
+    return {"value": value, "held": [id(p) in held for p in model.parameters()], "losses": losses}
+
+
+def call_with_references(namespace: dict, function: str, args: list, references: list[str]) -> Any:
+    """Call the student's ``function(*args)`` with the functions named in ``references`` swapped for
+    trusted ones (:data:`REFERENCES`), then restore them."""
+    saved = {ref: namespace[ref] for ref in references if ref in namespace}
+    namespace.update({ref: REFERENCES[ref] for ref in references})
+    try:
+        return lookup(namespace, function)(*args)
+    finally:
+        for ref in references:
+            namespace.pop(ref)
+        namespace.update(saved)

@@ -1,0 +1,76 @@
+"""pytest plugin of the judge: the ``student`` fixture and the per-test report.
+
+Loaded by :mod:`grading.judge` with ``-p grading.pytest_plugin``. The report names each test by
+its docstring's first line and keeps only the failure's message (never a traceback), so no
+hidden test source reaches the student.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from grading.student import StudentError, StudentProcess
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("judge")
+    group.addoption("--submission", type=Path, help="submission bundle (JSON) to judge")
+    group.addoption("--task-timeout", type=float, default=60.0, help="seconds per request to student code")
+    group.addoption("--report", type=Path, help="where to write the JSON report")
+
+
+@pytest.fixture(scope="session")
+def student(request: pytest.FixtureRequest) -> Iterator[StudentProcess]:
+    """The submission, running in its own worker process."""
+    bundle = json.loads(request.config.getoption("--submission").read_text())
+    process = StudentProcess(bundle, timeout=request.config.getoption("--task-timeout"))
+    try:
+        yield process
+    finally:
+        process.close()
+
+
+def failure_message(excinfo: pytest.ExceptionInfo) -> tuple[str, bool]:
+    """The message for the student, and whether the grader itself failed."""
+    error = excinfo.value
+    if isinstance(error, AssertionError | StudentError):
+        return str(error) or "the check failed", False
+    return f"the grader failed on this test ({type(error).__name__}); please tell your instructor", True
+
+
+class Recorder:
+    """Collects one entry per test and writes them at the end of the session."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.results: list[dict] = []
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Iterator:
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            doc = (getattr(item.function, "__doc__", None) or item.name).strip().splitlines()[0]
+            entry = {"module": item.path.stem, "test": item.name, "description": doc, "outcome": report.outcome}
+            if report.skipped:
+                entry["message"] = str(report.longrepr[2]).removeprefix("Skipped: ")
+            elif report.failed:
+                entry["message"], entry["grader_error"] = failure_message(call.excinfo)
+                if entry["grader_error"]:
+                    entry["traceback"] = "".join(traceback.format_exception(call.excinfo.value))
+            self.results.append(entry)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self.path.write_text(json.dumps(self.results, indent=1))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "cuda: needs a CUDA GPU and full MNIST")
+    path = config.getoption("--report")
+    if path is not None:
+        config.pluginmanager.register(Recorder(path), "judge-recorder")

@@ -1,0 +1,126 @@
+"""The judge's handle on the student worker process (:mod:`grading.worker`).
+
+Each request has a time limit; a worker that runs past it, crashes or exits is killed and started
+afresh for the next request, so one broken function costs only the tests that call it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from grading import wire
+
+
+class StudentError(Exception):
+    """The student's code failed a request; the message is meant for the student."""
+
+
+class StudentTimeout(StudentError):
+    """The student's code did not answer within the time limit."""
+
+
+class StudentCrashed(StudentError):
+    """The process running the student's code ended."""
+
+
+class StudentProcess:
+    """Runs a submission bundle in a worker process and forwards requests to it.
+
+    Args:
+        bundle: the submission bundle (``preamble`` and ``cells``, see :mod:`grading.worker`).
+        timeout: seconds one request may take, loading the cells included.
+    """
+
+    def __init__(self, bundle: dict, timeout: float) -> None:
+        self.timeout = timeout
+        self._workdir = tempfile.TemporaryDirectory(prefix="ex-student-")
+        self._bundle_path = Path(self._workdir.name) / "bundle.json"
+        self._bundle_path.write_text(json.dumps(bundle))
+        self._process: subprocess.Popen | None = None
+        self.load_errors: dict[str, str] = {}
+
+    def _start(self) -> None:
+        sandbox = Path(self._workdir.name) / "cwd"
+        sandbox.mkdir(exist_ok=True)
+        self._process = subprocess.Popen(
+            [sys.executable, "-I", "-m", "grading.worker", str(self._bundle_path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=sandbox,
+            start_new_session=True,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        )
+        ready = self._receive("loading your solution cells")
+        self.load_errors = ready["load_errors"]
+
+    def _kill(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            os.killpg(self._process.pid, signal.SIGKILL)
+        if self._process is not None:
+            self._process.wait()
+            self._process.stdin.close()
+            self._process.stdout.close()
+        self._process = None
+
+    def _receive(self, what: str) -> dict:
+        deadline = time.monotonic() + self.timeout
+        stdout = self._process.stdout
+        ready, _, _ = select.select([stdout], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            self._kill()
+            raise StudentTimeout(f"your code did not finish {what} within {self.timeout:g} s (infinite loop?)")
+        try:
+            return wire.receive(stdout)
+        except EOFError:
+            code = self._process.wait()
+            self._kill()
+            reason = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+            raise StudentCrashed(f"the Python process running your code {reason} while {what}") from None
+
+    def request(self, op: str, name: str, what: str, **fields: Any) -> Any:
+        """Send one request and return the decoded value, or raise :class:`StudentError`."""
+        if self._process is None:
+            self._start()
+        try:
+            wire.send(self._process.stdin, {"op": op, "name": name, **fields})
+        except BrokenPipeError:
+            self._kill()
+            raise StudentCrashed(f"the Python process running your code ended before {what}") from None
+        reply = self._receive(what)
+        if not reply["ok"]:
+            message = reply["error"]
+            if message.startswith("StudentNameError") and self.load_errors:
+                failed = "; ".join(f"{cell}: {error}" for cell, error in self.load_errors.items())
+                message += f" (these solution cells failed to run: {failed})"
+            raise StudentError(message)
+        return wire.decode(reply["value"])
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> tuple[Any, tuple]:
+        """Call the student's function ``name``; return its result and its arguments afterwards."""
+        value = self.request(
+            "call", name, f"running {name}()", args=wire.encode(list(args)), kwargs=wire.encode(kwargs)
+        )
+        return value["result"], tuple(value["args_after"])
+
+    def get(self, name: str) -> Any:
+        """The value of the student's variable ``name``."""
+        return self.request("get", name, f"reading {name}")
+
+    def probe(self, name: str, what: str, **kwargs: Any) -> Any:
+        """Run the trusted probe ``grading.probes.<name>`` on the student's code."""
+        return self.request("probe", name, what, kwargs=wire.encode(kwargs))
+
+    def close(self) -> None:
+        """Stop the worker and remove its files."""
+        self._kill()
+        self._workdir.cleanup()

@@ -1,0 +1,91 @@
+"""The student worker: runs the submitted cells in a fresh interpreter and answers the judge.
+
+Started by :class:`grading.student.StudentProcess` as ``python -I -m grading.worker BUNDLE``. The
+bundle (JSON) holds the trusted preamble (the notebook's locked import cell, taken from the
+gradebook) and the student's solution cells. Requests and replies travel over private copies of
+stdin/stdout (:mod:`grading.wire`); the student's own prints, reads and warnings go to
+``/dev/null``, so ``input()`` fails at once instead of hanging.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from grading import probes, wire
+from grading.probes import lookup
+
+CELL_FILENAME_PREFIX = "<cell "
+
+
+def describe(error: BaseException) -> str:
+    """``"ValueError: ... (cell conv1d_solution, line 4)"``, naming the student's innermost frame."""
+    where = ""
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        if frame.f_code.co_filename.startswith(CELL_FILENAME_PREFIX):
+            where = f" ({frame.f_code.co_filename[len(CELL_FILENAME_PREFIX):-1]}, line {line})"
+    if isinstance(error, SystemExit):
+        return f"your code called sys.exit({error.code!r}){where}"
+    if isinstance(error, NotImplementedError):
+        return f"not implemented yet{where}: replace `raise NotImplementedError()` with your code"
+    message = str(error).strip()
+    return f"{type(error).__name__}: {message}{where}" if message else f"{type(error).__name__}{where}"
+
+
+def load(bundle: dict) -> tuple[dict, dict[str, str]]:
+    """Run the preamble, then each solution cell; return the namespace and per-cell load errors."""
+    namespace: dict[str, Any] = {"__name__": "__student__"}
+    for index, source in enumerate(bundle["preamble"]):
+        exec(compile(source, f"<preamble {index}>", "exec"), namespace)  # noqa: S102 - trusted
+    errors = {}
+    for cell in bundle["cells"]:
+        try:
+            exec(compile(cell["source"], f"{CELL_FILENAME_PREFIX}{cell['grade_id']}>", "exec"), namespace)  # noqa: S102
+        except BaseException as error:  # noqa: BLE001 - any failure is the student's, recorded per cell
+            errors[cell["grade_id"]] = describe(error)
+    return namespace, errors
+
+
+def handle(namespace: dict, request: dict) -> Any:
+    """Answer one request: ``call`` a student function, ``get`` a value, or run a trusted probe."""
+    op = request["op"]
+    kwargs = wire.decode(request.get("kwargs", {"__dict__": {}}))
+    if op == "call":
+        args = wire.decode(request.get("args", []))
+        result = lookup(namespace, request["name"])(*args, **kwargs)
+        return {"result": result, "args_after": args}
+    if op == "get":
+        return lookup(namespace, request["name"])
+    if op == "probe":
+        return getattr(probes, request["name"])(namespace, **kwargs)
+    raise ValueError(f"unknown request {op!r}")
+
+
+def serve(bundle_path: Path) -> None:
+    """Load the submission and answer requests until the judge closes the channel."""
+    channel_in = os.fdopen(os.dup(0), "rb")
+    channel_out = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    bundle = json.loads(bundle_path.read_text())
+    namespace, load_errors = load(bundle)
+    wire.send(channel_out, {"ok": True, "load_errors": load_errors})
+    while True:
+        try:
+            request = wire.receive(channel_in)
+        except EOFError:
+            return
+        try:
+            reply = {"ok": True, "value": wire.encode(handle(namespace, request))}
+        except BaseException as error:  # noqa: BLE001 - reported to the judge, which decides
+            reply = {"ok": False, "error": describe(error)}
+        wire.send(channel_out, reply)
+
+
+if __name__ == "__main__":
+    serve(Path(sys.argv[1]))

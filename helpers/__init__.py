@@ -1,0 +1,24 @@
+"""Student-facing helpers of the CNN exercises: data, images, metrics, widgets and public checks.
+
+Everything a notebook imports lives here, once, so notebooks stay thin.
+"""
+
+from helpers.budget import training_epochs
+from helpers.filters import SOBEL_X, SOBEL_Y, gaussian_kernel
+from helpers.images import load_blackwhite_image
+from helpers.metrics import accuracy
+from helpers.mnist import MNISTDataError, load_mnist
+from helpers.widgets import DrawingPad, visualize_convolution
+
+__all__ = [
+    "SOBEL_X",
+    "SOBEL_Y",
+    "DrawingPad",
+    "MNISTDataError",
+    "accuracy",
+    "gaussian_kernel",
+    "load_blackwhite_image",
+    "load_mnist",
+    "training_epochs",
+    "visualize_convolution",
+]

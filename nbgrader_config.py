@@ -1,0 +1,23 @@
+"""nbgrader configuration of the CNN exercises course; paths are relative to this file."""
+
+from pathlib import Path
+
+from grading.preprocessors import autograde_preprocessors
+
+COURSE_ROOT = Path(__file__).resolve().parent
+
+c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
+
+c.CourseDirectory.root = str(COURSE_ROOT)
+c.CourseDirectory.course_id = "cnn-exercises"
+c.CourseDirectory.autograded_directory = "autograde"
+
+# Seconds one notebook cell may run; training cells train one epoch per model while autograding.
+c.Execute.timeout = 300
+
+# Hidden tests run outside the student's kernel (grading/preprocessors.py).
+c.Autograde.autograde_preprocessors = autograde_preprocessors()
+c.RunHiddenTests.tests_directory = str(COURSE_ROOT / "grader_tests")
+c.RunHiddenTests.preamble_cells = ["imports"]
+c.RunHiddenTests.task_timeout = 60.0
+c.RunHiddenTests.judge_timeout = 1800.0
