@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -105,10 +106,15 @@ class StudentProcess:
             raise StudentError(message)
         return wire.decode(reply["value"])
 
-    def call(self, name: str, *args: Any, **kwargs: Any) -> tuple[Any, tuple]:
-        """Call the student's function ``name``; return its result and its arguments afterwards."""
+    def call(self, name: str, *args: Any, references: Sequence[str] = (), **kwargs: Any) -> tuple[Any, tuple]:
+        """Call the student's function ``name``; return its result and its arguments afterwards.
+
+        The student's functions named in ``references`` are replaced by trusted ones during the
+        call (see :data:`grading.probes.REFERENCES`), so a task is graded on its own.
+        """
         value = self.request(
-            "call", name, f"running {name}()", args=wire.encode(list(args)), kwargs=wire.encode(kwargs)
+            "call", name, f"running {name}()", args=wire.encode(list(args)), kwargs=wire.encode(kwargs),
+            references=list(references),
         )
         return value["result"], tuple(value["args_after"])
 

@@ -51,12 +51,14 @@ def load(bundle: dict) -> tuple[dict, dict[str, str]]:
 
 
 def handle(namespace: dict, request: dict) -> Any:
-    """Answer one request: ``call`` a student function, ``get`` a value, or run a trusted probe."""
+    """Answer one request: ``call`` a student function (with trusted stand-ins for the functions
+    named in ``references``), ``get`` a value, or run a trusted probe."""
     op = request["op"]
     kwargs = wire.decode(request.get("kwargs", {"__dict__": {}}))
     if op == "call":
         args = wire.decode(request.get("args", []))
-        result = lookup(namespace, request["name"])(*args, **kwargs)
+        with probes.swapped(namespace, request.get("references", [])):
+            result = lookup(namespace, request["name"])(*args, **kwargs)
         return {"result": result, "args_after": args}
     if op == "get":
         return lookup(namespace, request["name"])

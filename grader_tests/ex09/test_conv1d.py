@@ -1,4 +1,7 @@
-"""Hidden tests of `convolution_one_dimensional(x, h)`: equal to np.convolve(x, h, mode="same")."""
+"""Hidden tests of `convolution_one_dimensional(x, h)`: equal to np.convolve(x, h, mode="same").
+
+Graded with a correct `add_padding_1d` swapped in, so a padding mistake costs only its own task.
+"""
 
 import numpy as np
 import reference
@@ -7,7 +10,7 @@ from helpers.expect import expect_array, expect_unchanged
 
 
 def check(student, x, h, hint="flip the kernel and slide it over x padded with len(h) // 2 zeros"):
-    result, args_after = student.call("convolution_one_dimensional", x, h)
+    result, args_after = student.call("convolution_one_dimensional", x, h, references=["add_padding_1d"])
     expected = reference.convolution_one_dimensional(x, h)
     what = f"convolution_one_dimensional(x of length {len(x)}, h of length {len(h)})"
     expect_array(result, expected, what=what, rtol=1e-7, atol=1e-9, hint=hint)
@@ -43,6 +46,5 @@ def test_length_one_kernel(student):
 
 def test_int_inputs(student):
     """integer inputs give the exact float result (no truncation)"""
-    check(student, np.array([3, 1, 4, 1, 5, 9, 2, 6]), np.array([0.5, -1.5, 2.0]),
-          hint="make the output a float array, e.g. np.zeros(len(x), dtype=float)")
+    check(student, np.array([3, 1, 4, 1, 5, 9, 2, 6]), np.array([0.5, -1.5, 2.0]))
     check(student, np.array([2, 7, 1, 8]), np.array([1, -2]))

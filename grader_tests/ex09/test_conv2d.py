@@ -1,4 +1,7 @@
-"""Hidden tests of `convolution_two_dimensional(x, h)`: equal to scipy.signal.convolve2d(x, h, "same")."""
+"""Hidden tests of `convolution_two_dimensional(x, h)`: equal to scipy.signal.convolve2d(x, h, "same").
+
+Graded with a correct `add_padding_2d` swapped in, so a padding mistake costs only its own task.
+"""
 
 import numpy as np
 import reference
@@ -9,7 +12,7 @@ HINT = "flip the kernel in both axes and slide it over x padded with kh // 2 row
 
 
 def check(student, x, h, hint=HINT):
-    result, args_after = student.call("convolution_two_dimensional", x, h)
+    result, args_after = student.call("convolution_two_dimensional", x, h, references=["add_padding_2d"])
     expected = reference.convolution_two_dimensional(x, h)
     what = f"convolution_two_dimensional(x of shape {x.shape}, h of shape {h.shape})"
     expect_array(result, expected, what=what, rtol=1e-7, atol=1e-9, hint=hint)
@@ -39,5 +42,4 @@ def test_kernel_as_large_as_image(student):
 
 def test_int_inputs(student):
     """integer inputs give the exact float result (no truncation)"""
-    check(student, np.arange(20).reshape(4, 5) % 7, np.array([[0.5, -1.0], [0.25, 2.0]]),
-          hint="make the output a float array")
+    check(student, np.arange(20).reshape(4, 5) % 7, np.array([[0.5, -1.0], [0.25, 2.0]]))

@@ -77,13 +77,13 @@ def test_gradients_zeroed_before_each_step(trace):
 
 
 def test_trains_in_train_mode(trace):
-    """runs the training batches in train mode with gradients enabled"""
-    modes = trace["train_forward"]
-    assert modes, "the model was never called on the training loader"
-    wrong = sum(not (training and grad) for training, grad in modes)
+    """runs the training batches in train mode"""
+    modes = [training for training, grad in trace["train_forward"] if grad]  # without gradients: evaluation
+    assert modes, "the model was never trained on the training loader dl_tr (with gradients enabled)"
+    wrong = modes.count(False)
     assert wrong == 0, (
-        f"{wrong} of {len(modes)} training forward passes ran in eval mode or without gradients: "
-        "call model.train() before the training batches"
+        f"{wrong} of {len(modes)} training forward passes ran in eval mode: call model.train() before the "
+        "training batches of every epoch"
     )
 
 

@@ -1,0 +1,74 @@
+"""Shared fixtures: tiny courses built in ``tmp_path`` and run with the real ``nbgrader``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat import NotebookNode
+
+from grading.submissions import read
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSIGNMENT = "ex09"
+#: What a course needs to release and autograde; everything else is generated.
+COURSE_FILES = ("nbgrader_config.py", "source", "grader_tests")
+
+
+class Course:
+    """A copy of the course in a temporary folder, driven through nbgrader's command line."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        for name in COURSE_FILES:
+            source = ROOT / name
+            if source.is_dir():
+                shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy(source, root / name)
+
+    def nbgrader(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        """Run ``nbgrader ARGS`` in the course root with the test environment's executables."""
+        bin_dir = Path(sys.executable).parent
+        env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+        result = subprocess.run(
+            [str(bin_dir / "nbgrader"), *args], cwd=self.root, env=env, capture_output=True, text=True, check=False
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"nbgrader {' '.join(args)} exited with {result.returncode}:\n{result.stderr[-4000:]}")
+        return result
+
+    def notebook(self, folder: str) -> NotebookNode:
+        """``<folder>/ex09/ex09.ipynb`` of this course (``source`` or ``release``)."""
+        return read(str(self.root / folder / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"))
+
+    def submit(self, student: str, notebook: NotebookNode | bytes) -> None:
+        """Put a notebook (or raw bytes, for malformed files) in ``submitted/<student>/ex09/``."""
+        folder = self.root / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{ASSIGNMENT}.ipynb"
+        if isinstance(notebook, bytes):
+            path.write_bytes(notebook)
+        else:
+            nbformat.write(notebook, str(path))
+
+    def scores(self, student: str) -> dict[str, tuple[float, float]]:
+        """``{grade cell id: (score, max score)}`` of a student's autograded notebook, from the gradebook."""
+        from nbgrader.api import Gradebook
+
+        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gradebook:
+            notebook = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
+            return {grade.name: (grade.score, grade.max_score) for grade in notebook.grades}
+
+
+@pytest.fixture(scope="session")
+def released_course(tmp_path_factory: pytest.TempPathFactory) -> Course:
+    """A course copy on which ``nbgrader generate_assignment ex09`` has run."""
+    course = Course(tmp_path_factory.mktemp("course"))
+    course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
+    return course

@@ -1,0 +1,110 @@
+"""`nbgrader autograde ex09` on one batch of submissions: fair marks for right, wrong, alternative
+and malformed notebooks, graded together as a grader would."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from conftest import ASSIGNMENT, Course
+from variants import ALTERNATIVES, WRONG
+
+from grading.submissions import fill, solution_sources
+
+#: Students whose notebooks nbgrader cannot read.
+MALFORMED = {"truncated": lambda text: text[: len(text) // 2].encode(), "empty": lambda text: b""}
+
+
+def wrong_bundles() -> list[list[str]]:
+    """Group the wrong variants so that no two in one notebook touch the same solution or graded cell."""
+    bundles: list[list[str]] = []
+    for name, (cell, _code, graded) in WRONG.items():
+        for bundle in bundles:
+            if all(WRONG[other][0] != cell and not set(WRONG[other][2]) & set(graded) for other in bundle):
+                bundle.append(name)
+                break
+        else:
+            bundles.append([name])
+    return bundles
+
+
+#: Alternative solutions in two notebooks; the groups of one notebook touch different cells.
+ALTERNATIVE_STUDENTS = {
+    "alternative_a": ["vectorised_convolutions", "sequential_models_with_other_names", "zero_grad_before_forward_and_sgd"],
+    "alternative_b": ["loop_based_convolutions_without_padding_helpers", "hand_counted_answers_and_np_pad"],
+}
+WRONG_STUDENTS = {f"wrong_{index}": names for index, names in enumerate(wrong_bundles(), start=1)}
+
+
+@pytest.fixture(scope="session")
+def graded(released_course: Course):
+    """The released course after autograding every kind of submission in one batch."""
+    course = released_course
+    release = course.notebook("release")
+    solutions = solution_sources(course.notebook("source"))
+    course.submit("solution", fill(release, solutions))
+    course.submit("unchanged_release", release)
+    for student, names in WRONG_STUDENTS.items():
+        course.submit(student, fill(release, {**solutions, **{WRONG[n][0]: WRONG[n][1] for n in names}}))
+    for student, names in ALTERNATIVE_STUDENTS.items():
+        cells = {cell: code for name in names for cell, code in ALTERNATIVES[name]}
+        course.submit(student, fill(release, {**solutions, **cells}))
+    text = nbformat.writes(fill(release, solutions))
+    for student, corrupt in MALFORMED.items():
+        course.submit(student, corrupt(text))
+    result = course.nbgrader("autograde", ASSIGNMENT, "--force", check=False)
+    return course, result
+
+
+def student_of(variant: str, students: dict[str, list[str]]) -> str:
+    return next(student for student, names in students.items() if variant in names)
+
+
+def test_solution_scores_full_marks(graded):
+    course, _ = graded
+    lost = {cell: score for cell, score in course.scores("solution").items() if score[0] != score[1]}
+    assert not lost, f"the source solution should score full marks, lost points in (score, max): {lost}"
+
+
+def test_unchanged_release_scores_zero(graded):
+    course, _ = graded
+    earned = {cell: score for cell, score in course.scores("unchanged_release").items() if score[0] != 0}
+    assert not earned, f"the unchanged release should score 0, scored (score, max): {earned}"
+
+
+@pytest.mark.parametrize("variant", sorted(WRONG))
+def test_wrong_solution_loses_points_in_its_task(graded, variant):
+    course, _ = graded
+    scores = course.scores(student_of(variant, WRONG_STUDENTS))
+    for graded_cell in WRONG[variant][2]:
+        score, maximum = scores[graded_cell]
+        assert score < maximum, f"{variant}: expected {graded_cell} below {maximum} points, got {score}"
+
+
+@pytest.mark.parametrize("student", sorted(WRONG_STUDENTS))
+def test_wrong_solutions_cost_nothing_in_other_tasks(graded, student):
+    course, _ = graded
+    targeted = {cell for name in WRONG_STUDENTS[student] for cell in WRONG[name][2]}
+    lost = {cell: s for cell, s in course.scores(student).items() if cell not in targeted and s[0] != s[1]}
+    assert not lost, f"{student} ({WRONG_STUDENTS[student]}) lost points in untouched tasks: {lost}"
+
+
+@pytest.mark.parametrize("alternative", sorted(ALTERNATIVES))
+def test_alternative_solution_scores_full_marks(graded, alternative):
+    course, _ = graded
+    cells = {cell.replace("_solution", "") for cell, _ in ALTERNATIVES[alternative]}
+    student = student_of(alternative, ALTERNATIVE_STUDENTS)
+    lost = {cell: s for cell, s in course.scores(student).items() if s[0] != s[1]}
+    assert not lost, f"{alternative} (cells {sorted(cells)}) should score full marks, lost (score, max): {lost}"
+
+
+def test_malformed_submissions_are_reported_and_the_rest_graded(graded):
+    course, result = graded
+    assert result.returncode != 0, "nbgrader autograde should exit non-zero when a submission cannot be read"
+    for student in MALFORMED:
+        assert f"for student '{student}'" in result.stderr, (
+            f"expected nbgrader's log to name the malformed submission of {student!r}; log tail:\n{result.stderr[-2000:]}"
+        )
+    graded_students = [s for s in ("solution", *WRONG_STUDENTS, *ALTERNATIVE_STUDENTS) if course.scores(s)]
+    assert len(graded_students) == 2 + len(WRONG_STUDENTS) + len(ALTERNATIVE_STUDENTS) - 1, (
+        f"every readable submission should be graded despite the malformed ones, got {graded_students}"
+    )

@@ -1,0 +1,60 @@
+"""The release is generated from source/ by nbgrader and holds no solution and no hidden test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import ASSIGNMENT, ROOT, Course
+
+from grading.submissions import solution_sources
+
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+
+
+def release_texts(root: Path) -> dict[Path, str]:
+    return {path: path.read_text(errors="replace") for path in (root / "release").rglob("*") if path.is_file()}
+
+
+def test_committed_release_is_what_nbgrader_generates(released_course: Course):
+    generated = released_course.notebook("release")
+    committed_path = ROOT / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    committed = committed_path.read_text()
+    import nbformat
+
+    assert nbformat.reads(committed, as_version=4) == generated, (
+        f"{committed_path} differs from what `nbgrader generate_assignment` makes of source/: run `make release`"
+    )
+
+
+def test_release_has_no_solution_code(released_course: Course):
+    solutions = solution_sources(released_course.notebook("source"))
+    lines = {line.strip() for code in solutions.values() for line in code.splitlines() if len(line.strip()) > 12}
+    lines -= {line.strip() for cell in released_course.notebook("release").cells for line in cell.source.splitlines()
+              if line.strip().startswith(("def ", "class ", "super().__init__()", '"""'))}
+    for path, text in release_texts(ROOT).items():
+        leaked = sorted(line for line in lines if line in text)
+        assert not leaked, f"{path} contains solution lines, expected none: {leaked[:3]}"
+        found = [marker for marker in MARKERS if marker in text]
+        assert not found, f"{path} contains the markers {found}, expected none"
+
+
+def test_release_has_nothing_from_grader_tests(released_course: Course):
+    hidden = ROOT / "grader_tests"
+    hidden_lines = {
+        line.strip() for path in hidden.rglob("*.py") for line in path.read_text().splitlines()
+        if len(line.strip()) > 25 and not line.strip().startswith(("import ", "from ", "#"))
+    }
+    hidden_names = {path.name for path in hidden.rglob("*.py")}
+    for path, text in release_texts(ROOT).items():
+        assert path.name not in hidden_names, f"{path} has the name of a hidden test file"
+        leaked = sorted(line for line in hidden_lines if line in text)
+        assert not leaked, f"{path} contains lines of grader_tests/, expected none: {leaked[:3]}"
+
+
+def test_every_graded_cell_has_a_hidden_test_module_and_back(released_course: Course):
+    graded = {
+        cell.metadata.nbgrader["grade_id"] for cell in released_course.notebook("source").cells
+        if cell.metadata.get("nbgrader", {}).get("grade") and not cell.metadata.nbgrader.get("solution")
+    }
+    modules = {path.stem for path in (ROOT / "grader_tests" / ASSIGNMENT).glob("test_*.py")}
+    assert graded == modules, f"graded test cells {sorted(graded)} and hidden modules {sorted(modules)} differ"
