@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -38,11 +37,13 @@ class StudentProcess:
 
     Args:
         bundle: the submission bundle (``preamble`` and ``cells``, see :mod:`grading.worker`).
-        timeout: seconds one request may take, loading the cells included.
+        timeout: seconds one request may take.
+        load_timeout: seconds starting the worker may take (imports and solution cells).
     """
 
-    def __init__(self, bundle: dict, timeout: float) -> None:
+    def __init__(self, bundle: dict, timeout: float, load_timeout: float = 120.0) -> None:
         self.timeout = timeout
+        self.load_timeout = load_timeout
         self._workdir = tempfile.TemporaryDirectory(prefix="ex-student-")
         self._bundle_path = Path(self._workdir.name) / "bundle.json"
         self._bundle_path.write_text(json.dumps(bundle))
@@ -61,7 +62,7 @@ class StudentProcess:
             start_new_session=True,
             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         )
-        ready = self._receive("loading your solution cells")
+        ready = self._receive("loading your solution cells", self.load_timeout)
         self.load_errors = ready["load_errors"]
 
     def _kill(self) -> None:
@@ -73,13 +74,12 @@ class StudentProcess:
             self._process.stdout.close()
         self._process = None
 
-    def _receive(self, what: str) -> dict:
-        deadline = time.monotonic() + self.timeout
+    def _receive(self, what: str, timeout: float) -> dict:
         stdout = self._process.stdout
-        ready, _, _ = select.select([stdout], [], [], max(0.0, deadline - time.monotonic()))
+        ready, _, _ = select.select([stdout], [], [], timeout)
         if not ready:
             self._kill()
-            raise StudentTimeout(f"your code did not finish {what} within {self.timeout:g} s (infinite loop?)")
+            raise StudentTimeout(f"your code did not finish {what} within {timeout:g} s (infinite loop?)")
         try:
             return wire.receive(stdout)
         except EOFError:
@@ -97,7 +97,7 @@ class StudentProcess:
         except BrokenPipeError:
             self._kill()
             raise StudentCrashed(f"the Python process running your code ended before {what}") from None
-        reply = self._receive(what)
+        reply = self._receive(what, self.timeout)
         if not reply["ok"]:
             message = reply["error"]
             if message.startswith("StudentNameError") and self.load_errors:

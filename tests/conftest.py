@@ -12,10 +12,11 @@ import nbformat
 import pytest
 from nbformat import NotebookNode
 
-from grading.submissions import read
+from grading.submissions import fill, read, solution_sources
 
-ROOT = Path(__file__).resolve().parents[1]
-ASSIGNMENT = "ex09"
+from tests_paths import ASSIGNMENT, ROOT
+from variants import ALTERNATIVE_STUDENTS, ALTERNATIVES, MALFORMED, WRONG, WRONG_STUDENTS
+
 #: What a course needs to release and autograde; everything else is generated.
 COURSE_FILES = ("nbgrader_config.py", "source", "grader_tests")
 
@@ -72,3 +73,26 @@ def released_course(tmp_path_factory: pytest.TempPathFactory) -> Course:
     course = Course(tmp_path_factory.mktemp("course"))
     course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
     return course
+
+
+@pytest.fixture(scope="session")
+def graded(released_course: Course):
+    """The released course after `nbgrader autograde` of every kind of submission in one batch;
+    also the nbgrader result (malformed notebooks make it exit non-zero)."""
+    course = released_course
+    release = course.notebook("release")
+    solutions = solution_sources(course.notebook("source"))
+    course.submit("solution", fill(release, solutions))
+    course.submit("unchanged_release", release)
+    for student, names in WRONG_STUDENTS.items():
+        course.submit(student, fill(release, {**solutions, **{WRONG[n][0]: WRONG[n][1] for n in names}}))
+    for student, names in ALTERNATIVE_STUDENTS.items():
+        cells = {cell: code for name in names for cell, code in ALTERNATIVES[name]}
+        course.submit(student, fill(release, {**solutions, **cells}))
+    text = nbformat.writes(fill(release, solutions))
+    for student, corrupt in MALFORMED.items():
+        course.submit(student, corrupt(text))
+    result = course.nbgrader("autograde", ASSIGNMENT, "--force", check=False)
+    return course, result
+
+

@@ -1,62 +1,9 @@
-"""`nbgrader autograde ex09` on one batch of submissions: fair marks for right, wrong, alternative
-and malformed notebooks, graded together as a grader would."""
+"""`nbgrader autograde ex09` gives fair marks to right, wrong, alternative and malformed notebooks."""
 
 from __future__ import annotations
 
-import nbformat
 import pytest
-from conftest import ASSIGNMENT, Course
-from variants import ALTERNATIVES, WRONG
-
-from grading.submissions import fill, solution_sources
-
-#: Students whose notebooks nbgrader cannot read.
-MALFORMED = {"truncated": lambda text: text[: len(text) // 2].encode(), "empty": lambda text: b""}
-
-
-def wrong_bundles() -> list[list[str]]:
-    """Group the wrong variants so that no two in one notebook touch the same solution or graded cell."""
-    bundles: list[list[str]] = []
-    for name, (cell, _code, graded) in WRONG.items():
-        for bundle in bundles:
-            if all(WRONG[other][0] != cell and not set(WRONG[other][2]) & set(graded) for other in bundle):
-                bundle.append(name)
-                break
-        else:
-            bundles.append([name])
-    return bundles
-
-
-#: Alternative solutions in two notebooks; the groups of one notebook touch different cells.
-ALTERNATIVE_STUDENTS = {
-    "alternative_a": ["vectorised_convolutions", "sequential_models_with_other_names", "zero_grad_before_forward_and_sgd"],
-    "alternative_b": ["loop_based_convolutions_without_padding_helpers", "hand_counted_answers_and_np_pad"],
-}
-WRONG_STUDENTS = {f"wrong_{index}": names for index, names in enumerate(wrong_bundles(), start=1)}
-
-
-@pytest.fixture(scope="session")
-def graded(released_course: Course):
-    """The released course after autograding every kind of submission in one batch."""
-    course = released_course
-    release = course.notebook("release")
-    solutions = solution_sources(course.notebook("source"))
-    course.submit("solution", fill(release, solutions))
-    course.submit("unchanged_release", release)
-    for student, names in WRONG_STUDENTS.items():
-        course.submit(student, fill(release, {**solutions, **{WRONG[n][0]: WRONG[n][1] for n in names}}))
-    for student, names in ALTERNATIVE_STUDENTS.items():
-        cells = {cell: code for name in names for cell, code in ALTERNATIVES[name]}
-        course.submit(student, fill(release, {**solutions, **cells}))
-    text = nbformat.writes(fill(release, solutions))
-    for student, corrupt in MALFORMED.items():
-        course.submit(student, corrupt(text))
-    result = course.nbgrader("autograde", ASSIGNMENT, "--force", check=False)
-    return course, result
-
-
-def student_of(variant: str, students: dict[str, list[str]]) -> str:
-    return next(student for student, names in students.items() if variant in names)
+from variants import ALTERNATIVE_STUDENTS, ALTERNATIVES, MALFORMED, WRONG, WRONG_STUDENTS, student_of
 
 
 def test_solution_scores_full_marks(graded):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import ASSIGNMENT, ROOT, Course
+import nbformat
+from conftest import Course
+from tests_paths import ASSIGNMENT, ROOT
 
-from grading.submissions import solution_sources
 
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 
@@ -19,23 +20,46 @@ def test_committed_release_is_what_nbgrader_generates(released_course: Course):
     generated = released_course.notebook("release")
     committed_path = ROOT / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     committed = committed_path.read_text()
-    import nbformat
-
     assert nbformat.reads(committed, as_version=4) == generated, (
         f"{committed_path} differs from what `nbgrader generate_assignment` makes of source/: run `make release`"
     )
 
 
+def solution_region_lines(source) -> set[str]:
+    """Distinctive lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` of the source notebook."""
+    lines, inside = set(), False
+    for cell in source.cells:
+        for line in cell.source.splitlines():
+            if "BEGIN SOLUTION" in line or "END SOLUTION" in line:
+                inside = "BEGIN" in line
+            elif inside and len(line.strip()) >= 8:  # skip lone brackets and the like
+                lines.add(line.strip())
+    return lines
+
+
+def leaked_solution_lines(source, release) -> list[str]:
+    """Solution lines of ``source`` found in code cells of ``release``."""
+    solution = solution_region_lines(source)
+    return sorted(
+        line.strip() for cell in release.cells if cell.cell_type == "code"
+        for line in cell.source.splitlines() if line.strip() in solution
+    )
+
+
 def test_release_has_no_solution_code(released_course: Course):
-    solutions = solution_sources(released_course.notebook("source"))
-    lines = {line.strip() for code in solutions.values() for line in code.splitlines() if len(line.strip()) > 12}
-    lines -= {line.strip() for cell in released_course.notebook("release").cells for line in cell.source.splitlines()
-              if line.strip().startswith(("def ", "class ", "super().__init__()", '"""'))}
+    release = nbformat.read(ROOT / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    leaked = leaked_solution_lines(released_course.notebook("source"), release)
+    assert not leaked, f"the committed release contains solution lines, expected none: {leaked[:3]}"
     for path, text in release_texts(ROOT).items():
-        leaked = sorted(line for line in lines if line in text)
-        assert not leaked, f"{path} contains solution lines, expected none: {leaked[:3]}"
         found = [marker for marker in MARKERS if marker in text]
         assert not found, f"{path} contains the markers {found}, expected none"
+
+
+def test_leak_check_finds_a_planted_solution_line(released_course: Course):
+    release = released_course.notebook("release")
+    release.cells[-1].source += "\n    gx = convolution_two_dimensional(image, SOBEL_X)"
+    leaked = leaked_solution_lines(released_course.notebook("source"), release)
+    assert leaked == ["gx = convolution_two_dimensional(image, SOBEL_X)"], f"expected the planted line, got {leaked}"
 
 
 def test_release_has_nothing_from_grader_tests(released_course: Course):

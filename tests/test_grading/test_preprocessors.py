@@ -1,0 +1,46 @@
+"""The autograde pipeline and the verdict written into graded cells."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from nbgrader.preprocessors import Execute, LimitOutput, SaveAutoGrades
+
+from grading.preprocessors import RunHiddenTests, autograde_preprocessors, verdict
+from tests_paths import ROOT
+
+
+def entry(outcome, message=""):
+    return {"outcome": outcome, "description": f"a {outcome} test", "message": message}
+
+
+def test_hidden_tests_run_after_the_kernel_and_before_grades_are_saved():
+    steps = autograde_preprocessors()
+    position = steps.index(RunHiddenTests)
+    assert steps.index(Execute) < position < steps.index(LimitOutput) < steps.index(SaveAutoGrades), (
+        f"expected Execute < RunHiddenTests < LimitOutput < SaveAutoGrades, got {[s.__name__ for s in steps]}"
+    )
+
+
+def test_course_config_loads_and_uses_the_pipeline():
+    script = (
+        "from traitlets.config.loader import PyFileConfigLoader\n"
+        f"config = PyFileConfigLoader('nbgrader_config.py', path={str(ROOT)!r}).load_config()\n"
+        "steps = config.Autograde.autograde_preprocessors\n"
+        "print([s.__name__ for s in steps], config.CourseDirectory.autograded_directory)\n"
+    )
+    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert "RunHiddenTests" in output and "autograde" in output.split("]")[-1], f"got {output!r}"
+
+
+def test_verdict_gives_points_in_proportion_to_passed_tests():
+    earned, text = verdict([entry("passed"), entry("failed", "expected 1, got 2"), entry("passed")], 3)
+    assert earned == 2, f"2 of 3 tests on a 3-point cell should earn 2, got {earned}"
+    assert "2 of 3 passed" in text and "expected 1, got 2" in text, f"the report should explain, got {text!r}"
+
+
+def test_verdict_ignores_skipped_tests():
+    earned, text = verdict([entry("passed"), entry("skipped", "no CUDA GPU")], 2)
+    assert earned == 2, f"a skipped test should not cost points, got {earned}"
+    assert "no CUDA GPU" in text, "the report should say why a test was skipped"

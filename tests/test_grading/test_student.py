@@ -1,0 +1,106 @@
+"""The worker runs student code in its own process; failures cost only the request that hit them."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from grading.student import StudentCrashed, StudentError, StudentProcess, StudentTimeout
+
+PREAMBLE = "import numpy as np\nimport torch\nfrom torch import nn\n"
+
+
+def start(cells: dict[str, str], timeout: float = 20.0) -> StudentProcess:
+    bundle = {"preamble": [PREAMBLE], "cells": [{"grade_id": k, "source": v} for k, v in cells.items()]}
+    return StudentProcess(bundle, timeout=timeout)
+
+
+def test_call_returns_the_result_and_the_arguments_afterwards():
+    process = start({"double": "def double(x):\n    x *= 2\n    return x + 0"})
+    try:
+        result, after = process.call("double", np.arange(3.0))
+        np.testing.assert_array_equal(result, [0.0, 2.0, 4.0])
+        np.testing.assert_array_equal(after[0], [0.0, 2.0, 4.0], err_msg="the in-place change should be visible")
+    finally:
+        process.close()
+
+
+def test_missing_names_and_failed_cells_are_explained():
+    process = start({"broken_cell": "def f(:\n    pass", "ok_cell": "g = 1"})
+    try:
+        assert process.get("g") == 1, "other cells should still load"
+        with pytest.raises(StudentError, match="`f` is not defined.*broken_cell: SyntaxError"):
+            process.call("f")
+    finally:
+        process.close()
+
+
+def test_student_errors_name_the_cell_and_line():
+    process = start({"fail_cell": "def f():\n    return 1 / 0"})
+    try:
+        with pytest.raises(StudentError, match=r"ZeroDivisionError: division by zero \(fail_cell, line 2\)"):
+            process.call("f")
+    finally:
+        process.close()
+
+
+def test_an_infinite_loop_times_out_and_the_next_call_works():
+    process = start({"cells": "def spin():\n    while True:\n        pass\n\ndef one():\n    return 1"}, timeout=3)
+    try:
+        started = time.monotonic()
+        with pytest.raises(StudentTimeout, match="within 3 s"):
+            process.call("spin")
+        assert time.monotonic() - started < 10, "the timeout should stop the loop promptly"
+        assert process.call("one")[0] == 1, "a fresh worker should answer the next request"
+    finally:
+        process.close()
+
+
+@pytest.mark.parametrize(("code", "message"), [
+    ("import os\ndef die():\n    os._exit(3)", "exited with code 3"),
+    ("import ctypes\ndef die():\n    ctypes.string_at(0)", "killed by signal 11"),
+])
+def test_a_crash_is_reported_and_the_next_call_works(code, message):
+    process = start({"cell": code + "\n\ndef one():\n    return 1"})
+    try:
+        with pytest.raises(StudentCrashed, match=message):
+            process.call("die")
+        assert process.call("one")[0] == 1, "a fresh worker should answer the next request"
+    finally:
+        process.close()
+
+
+def test_sys_exit_and_input_are_ordinary_failures():
+    process = start({"cell": "import sys\ndef leave():\n    sys.exit(2)\n\ndef ask():\n    return input()"})
+    try:
+        with pytest.raises(StudentError, match=r"sys.exit\(2\)"):
+            process.call("leave")
+        with pytest.raises(StudentError, match="EOFError"):
+            process.call("ask")
+    finally:
+        process.close()
+
+
+def test_prints_do_not_disturb_the_channel():
+    process = start({"cell": "import sys\nprint('x' * 100000)\ndef f():\n    print('hello')\n    "
+                             "sys.stderr.write('warn')\n    return 5"})
+    try:
+        assert process.call("f")[0] == 5, "printing should not corrupt the reply"
+    finally:
+        process.close()
+
+
+def test_references_replace_student_functions_only_during_the_call():
+    process = start({"cell": "def helper(x):\n    return 'student'\n\ndef uses_helper():\n    return helper(0)"})
+    try:
+        assert process.call("uses_helper", references=["add_padding_1d"])[0] == "student"
+        code = "def add_padding_1d(x, k):\n    return 'wrong'\n\ndef conv(x):\n    return add_padding_1d(x, 3)"
+        process.close()
+        process = start({"cell": code})
+        padded, _ = process.call("conv", np.ones(2), references=["add_padding_1d"])
+        np.testing.assert_array_equal(padded, [0.0, 1.0, 1.0, 0.0], err_msg="the trusted padding should be used")
+        assert process.call("conv", np.ones(2))[0] == "wrong", "the student's function should be back afterwards"
+    finally:
+        process.close()
