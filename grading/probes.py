@@ -64,9 +64,9 @@ def student_device(namespace: dict) -> torch.device:
     return device if isinstance(device, torch.device) else torch.device("cpu")
 
 
-def build_model(namespace: dict, cls: str, kwargs: dict) -> nn.Module:
-    """Instantiate the student's model class ``cls(**kwargs)`` with a fixed seed."""
-    torch.manual_seed(0)
+def build_model(namespace: dict, cls: str, kwargs: dict, seed: int = 0) -> nn.Module:
+    """Instantiate the student's model class ``cls(**kwargs)`` after seeding torch with ``seed``."""
+    torch.manual_seed(seed)
     model = lookup(namespace, cls)(**kwargs)
     if not isinstance(model, nn.Module):
         raise ProbeError(f"{cls}(...) returned {type(model).__name__}, expected a torch.nn.Module")
@@ -143,12 +143,14 @@ def fit_and_predict(
     batch_size: int = 64,
     lr: float = 1e-3,
 ) -> torch.Tensor:
-    """Train ``cls(**kwargs)`` with a trusted Adam loop on MNIST; return its test-set predictions."""
+    """Train ``cls(**kwargs)`` with a trusted Adam loop on MNIST; return its test-set predictions.
+
+    ``seed`` sets both the initial weights and the order of the training batches.
+    """
     device = torch.device("cuda" if use_cuda else "cpu")
     x_train, y_train = mnist_tensors(full_mnist, train=True)
     x_test, _ = mnist_tensors(full_mnist, train=False)
-    model = build_model(namespace, cls, kwargs)
-    torch.manual_seed(seed)
+    model = build_model(namespace, cls, kwargs, seed=seed)
     model.to(device)
     optimizer = torch.optim.Adam(trainable(model), lr=lr)
     loss_fn = nn.CrossEntropyLoss()

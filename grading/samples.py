@@ -1,0 +1,58 @@
+"""Build the bundled sample submissions the demo autogrades: a perfect, a partial and a broken one.
+
+Usage: ``python -m grading.samples [--assignment ex09]``; writes
+``samples/<submitted folder>/<student>/<assignment>/<assignment>.ipynb``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from grading import course
+from grading.submissions import fill, read, solution_sources
+
+SAMPLES_DIR = course.COURSE_ROOT / "samples"
+#: Solution cells the partial sample fills in (Part 3 and the first two tasks of Part 1).
+PARTIAL_CELLS = ("fc_solution", "criterion_solution", "padding_1d_solution", "conv1d_solution", "padding_2d_solution")
+
+
+def build(assignment: str) -> dict[str, bytes]:
+    """The sample notebooks, by student id, as file contents."""
+    coursedir = course.api().coursedir
+    source = read(str(course.notebook_path(coursedir, "source", assignment)))
+    release = read(str(course.notebook_path(coursedir, "release", assignment)))
+    solutions = solution_sources(source)
+    perfect = nbformat.writes(fill(release, solutions)).encode()
+    partial = fill(release, {cell: solutions[cell] for cell in PARTIAL_CELLS})
+    return {
+        "perfect": perfect,
+        "partial": nbformat.writes(partial).encode(),
+        "broken": perfect[: len(perfect) // 3],  # a truncated upload
+    }
+
+
+def main(*, assignment: str = "ex09", output: Path = SAMPLES_DIR) -> None:
+    """Write the samples of ``assignment`` under ``output``, replacing old ones.
+
+    Args:
+        assignment: the assignment whose source and release notebooks are used.
+        output: the samples folder; it mirrors the course's ``submitted`` folder.
+    """
+    coursedir = course.api().coursedir
+    submitted = output / Path(coursedir.submitted_directory).name
+    for student, content in build(assignment).items():
+        path = submitted / student / assignment / f"{assignment}.ipynb"
+        shutil.rmtree(path.parent, ignore_errors=True)
+        path.parent.mkdir(parents=True)
+        path.write_bytes(content)
+        print(f"wrote {path.relative_to(course.COURSE_ROOT)}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assignment", default="ex09", help="assignment id")
+    main(assignment=parser.parse_args().assignment)
