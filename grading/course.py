@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -32,10 +33,29 @@ def api(root: Path = COURSE_ROOT) -> NbGraderAPI:
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
-def notebook_path(coursedir: CourseDirectory, step: str, assignment: str, student: str = ".") -> Path:
-    """Path of the assignment's notebook in a step's folder (``source``, ``release``, ``submitted``, ...).
+def notebook_path(
+    coursedir: CourseDirectory, step: str, assignment: str, student: str = "."
+) -> Path:
+    """Path of the assignment's notebook in a step's folder (``source``, ``release``, ...).
 
     The notebook is named after the assignment, as in this course.
     """
     folder = coursedir.format_path(getattr(coursedir, f"{step}_directory"), student, assignment)
     return Path(folder) / f"{assignment}.ipynb"
+
+
+#: What a course copy needs to release and autograde; everything else is generated.
+COURSE_FILES = ("nbgrader_config.py", "source", "grader_tests")
+
+
+def copy_course(destination: Path, root: Path = COURSE_ROOT) -> Path:
+    """Copy the files a course needs (:data:`COURSE_FILES`) into ``destination``; return it."""
+    for name in COURSE_FILES:
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(
+                source, destination / name, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        else:
+            shutil.copy(source, destination / name)
+    return destination

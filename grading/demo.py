@@ -33,11 +33,17 @@ EXCEPTION_LINE = re.compile(r"^\s*(?:[\w]+\.)*(\w+(?:Error|Exception): .*)$")
 def reason(result: dict) -> str:
     """The exception that stopped a submission, from nbgrader's log (``NotJSONError: ...``)."""
     text = "\n".join(filter(None, (result.get("log"), result.get("error"))))
-    found = [m.group(1) for m in map(EXCEPTION_LINE.match, text.splitlines()) if m and "NbGraderException" not in m.group(1)]
+    found = [
+        m.group(1)
+        for m in map(EXCEPTION_LINE.match, text.splitlines())
+        if m and "NbGraderException" not in m.group(1)
+    ]
     return found[-1][:120] if found else "unknown error (see nbgrader's log)"
 
 
-def main(*, assignment: str = "ex09", samples: Path = SAMPLES_DIR, root: Path = course.COURSE_ROOT) -> int:
+def main(
+    *, assignment: str = "ex09", samples: Path = SAMPLES_DIR, root: Path = course.COURSE_ROOT
+) -> int:
     """Run the cycle; return 0 when every readable sample was graded.
 
     Args:
@@ -45,15 +51,23 @@ def main(*, assignment: str = "ex09", samples: Path = SAMPLES_DIR, root: Path = 
         samples: folder mirroring the course's submitted folder, with the sample submissions.
         root: the course root (where ``nbgrader_config.py`` is).
     """
-    warnings.filterwarnings("ignore", module="nbgrader.api")  # SQLAlchemy warnings from nbgrader's gradebook
+    warnings.filterwarnings(
+        "ignore", module="nbgrader.api"
+    )  # SQLAlchemy warnings from nbgrader's gradebook
     api = course.api(root)
     coursedir = api.coursedir
-    check(api.generate_assignment(assignment, force=True), f"nbgrader generate_assignment {assignment}")
+    check(
+        api.generate_assignment(assignment, force=True),
+        f"nbgrader generate_assignment {assignment}",
+    )
     submitted = Path(coursedir.root) / coursedir.submitted_directory
     students = sorted(path.name for path in (samples / coursedir.submitted_directory).iterdir())
     for student in students:
         shutil.rmtree(submitted / student / assignment, ignore_errors=True)
-        shutil.copytree(samples / coursedir.submitted_directory / student / assignment, submitted / student / assignment)
+        shutil.copytree(
+            samples / coursedir.submitted_directory / student / assignment,
+            submitted / student / assignment,
+        )
 
     failures = {}
     for student in students:
@@ -72,11 +86,20 @@ def main(*, assignment: str = "ex09", samples: Path = SAMPLES_DIR, root: Path = 
             except MissingEntry:
                 submission = None
             if student in failures or submission is None:
-                print(f"{student:<12} {'-':>13}  not graded: {failures.get(student, 'no submission recorded')}")
+                print(
+                    f"{student:<12} {'-':>13}  not graded: "
+                    f"{failures.get(student, 'no submission recorded')}"
+                )
             else:
                 score = f"{submission.score:g} / {submission.max_score:g}"
-                print(f"{student:<12} {score:>13}  graded; feedback in {coursedir.feedback_directory}/{student}/{assignment}/")
-    print(f"\nGradebook exported to {grades.relative_to(Path.cwd()) if grades.is_relative_to(Path.cwd()) else grades}")
+                print(
+                    f"{student:<12} {score:>13}  graded; feedback in "
+                    f"{coursedir.feedback_directory}/{student}/{assignment}/"
+                )
+    print(
+        "\nGradebook exported to "
+        f"{grades.relative_to(Path.cwd()) if grades.is_relative_to(Path.cwd()) else grades}"
+    )
     return 0
 
 

@@ -20,7 +20,9 @@ import pytest
 PYTEST_INI = Path(__file__).with_name("judge_pytest.ini")
 
 
-def run(*, tests: Path, modules: list[str], bundle: Path, report: Path, task_timeout: float = 60.0) -> int:
+def run(
+    *, tests: Path, modules: list[str], bundle: Path, report: Path, task_timeout: float = 60.0
+) -> int:
     """Run pytest on ``tests/<module>.py`` for each module; write the report; return pytest's code.
 
     Args:
@@ -32,7 +34,14 @@ def run(*, tests: Path, modules: list[str], bundle: Path, report: Path, task_tim
     """
     args = [str(tests / f"{module}.py") for module in modules]
     args += ["-c", str(PYTEST_INI), "--rootdir", str(tests), "-p", "grading.pytest_plugin"]
-    args += ["--submission", str(bundle), "--report", str(report), "--task-timeout", str(task_timeout)]
+    args += [
+        "--submission",
+        str(bundle),
+        "--report",
+        str(report),
+        "--task-timeout",
+        str(task_timeout),
+    ]
     return pytest.main(args)
 
 
@@ -47,18 +56,34 @@ def judge(
     with tempfile.TemporaryDirectory(prefix="ex-judge-") as workdir:
         bundle_path, report_path = Path(workdir) / "bundle.json", Path(workdir) / "report.json"
         bundle_path.write_text(json.dumps(bundle))
-        command = [sys.executable, "-m", "grading.judge", "--tests", str(tests), "--bundle", str(bundle_path)]
+        command = [
+            sys.executable,
+            "-m",
+            "grading.judge",
+            "--tests",
+            str(tests),
+            "--bundle",
+            str(bundle_path),
+        ]
         command += ["--report", str(report_path), "--task-timeout", str(task_timeout), *modules]
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
         try:
             finished = subprocess.run(
-                command, capture_output=True, text=True, timeout=timeout, cwd=workdir, env=env, check=False
+                command,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                cwd=workdir,
+                env=env,
+                check=False,
             )
         except subprocess.TimeoutExpired as error:
             raise RuntimeError(f"the judge did not finish within {timeout:g} s") from error
         output = finished.stdout + finished.stderr
         if not report_path.is_file():
-            raise RuntimeError(f"the judge wrote no report (exit code {finished.returncode}):\n{output}")
+            raise RuntimeError(
+                f"the judge wrote no report (exit code {finished.returncode}):\n{output}"
+            )
         return json.loads(report_path.read_text()), output
 
 
@@ -72,7 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="+", help="hidden test modules to run")
     args = parser.parse_args(argv)
     return run(
-        tests=args.tests, modules=args.modules, bundle=args.bundle, report=args.report, task_timeout=args.task_timeout
+        tests=args.tests,
+        modules=args.modules,
+        bundle=args.bundle,
+        report=args.report,
+        task_timeout=args.task_timeout,
     )
 
 

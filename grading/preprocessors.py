@@ -39,6 +39,19 @@ def verdict(entries: list[dict], points: float) -> tuple[float, str]:
     return earned, "\n".join(lines) + "\n"
 
 
+def submission_bundle(nb: NotebookNode, preamble: list[str], solution_ids: set[str]) -> dict:
+    """What the student worker runs: the trusted ``preamble`` sources, then the notebook's code
+    solution cells whose grade ids are in ``solution_ids``, in notebook order."""
+    cells = [
+        {"grade_id": cell.metadata.nbgrader["grade_id"], "source": cell.source}
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        and utils.is_solution(cell)
+        and cell.metadata.nbgrader.get("grade_id") in solution_ids
+    ]
+    return {"preamble": preamble, "cells": cells}
+
+
 class RunHiddenTests(NbGraderPreprocessor):
     """Judge every autograded test cell with its hidden pytest module, outside the kernel.
 
@@ -53,10 +66,16 @@ class RunHiddenTests(NbGraderPreprocessor):
         "grader_tests", help="Folder of hidden test suites, one sub-folder per assignment."
     ).tag(config=True)
     preamble_cells = List(
-        Unicode(), ["imports"], help="Grade ids of locked cells run, from the gradebook, before the solution cells."
+        Unicode(),
+        ["imports"],
+        help="Grade ids of locked cells run, from the gradebook, before the solution cells.",
     ).tag(config=True)
-    task_timeout = Float(60.0, help="Seconds one call into the student's code may take.").tag(config=True)
-    judge_timeout = Float(1800.0, help="Seconds all hidden tests of one notebook may take.").tag(config=True)
+    task_timeout = Float(60.0, help="Seconds one call into the student's code may take.").tag(
+        config=True
+    )
+    judge_timeout = Float(1800.0, help="Seconds all hidden tests of one notebook may take.").tag(
+        config=True
+    )
 
     def bundle(self, nb: NotebookNode, resources: ResourcesDict) -> dict:
         """The trusted preamble and the submitted solution cells known to the gradebook."""
@@ -67,16 +86,17 @@ class RunHiddenTests(NbGraderPreprocessor):
             solution_ids = {cell.name for cell in notebook.solution_cells}
         missing = [cell_id for cell_id in self.preamble_cells if cell_id not in sources]
         if missing:
-            raise ValueError(f"preamble cells {missing} are not in the gradebook: check RunHiddenTests.preamble_cells")
-        cells = [
-            {"grade_id": cell.metadata.nbgrader["grade_id"], "source": cell.source}
-            for cell in nb.cells
-            if cell.cell_type == "code" and utils.is_solution(cell)
-            and cell.metadata.nbgrader.get("grade_id") in solution_ids
-        ]
-        return {"preamble": [sources[cell_id] for cell_id in self.preamble_cells], "cells": cells}
+            raise ValueError(
+                f"preamble cells {missing} are not in the gradebook: check "
+                "RunHiddenTests.preamble_cells"
+            )
+        return submission_bundle(
+            nb, [sources[cell_id] for cell_id in self.preamble_cells], solution_ids
+        )
 
-    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+    def preprocess(
+        self, nb: NotebookNode, resources: ResourcesDict
+    ) -> tuple[NotebookNode, ResourcesDict]:
         test_cells = [cell for cell in nb.cells if is_test_cell(cell)]
         if not test_cells:
             return nb, resources
@@ -86,25 +106,36 @@ class RunHiddenTests(NbGraderPreprocessor):
         if absent:
             raise FileNotFoundError(f"no hidden test module for graded cells {absent} in {tests}")
         entries, output = judge(
-            self.bundle(nb, resources), tests=tests, modules=modules,
-            task_timeout=self.task_timeout, timeout=self.judge_timeout,
+            self.bundle(nb, resources),
+            tests=tests,
+            modules=modules,
+            task_timeout=self.task_timeout,
+            timeout=self.judge_timeout,
         )
         for entry in entries:
             if entry.get("grader_error"):
-                self.log.error("Grader error in %s::%s\n%s", entry["module"], entry["test"], entry["traceback"])
+                self.log.error(
+                    "Grader error in %s::%s\n%s", entry["module"], entry["test"], entry["traceback"]
+                )
         by_module = {module: [e for e in entries if e["module"] == module] for module in modules}
         silent = [module for module, found in by_module.items() if not found]
         if silent:
-            raise RuntimeError(f"hidden test modules {silent} reported no test; the judge said:\n{output}")
+            raise RuntimeError(
+                f"hidden test modules {silent} reported no test; the judge said:\n{output}"
+            )
         for cell in test_cells:
             grade_id = cell.metadata.nbgrader["grade_id"]
             earned, text = verdict(by_module[grade_id], cell.metadata.nbgrader["points"])
             cell.outputs = [
                 from_dict({"output_type": "stream", "name": "stdout", "text": text}),
-                from_dict({
-                    "output_type": "execute_result", "execution_count": cell.get("execution_count"),
-                    "metadata": {}, "data": {"text/plain": f"{earned:g}"},
-                }),
+                from_dict(
+                    {
+                        "output_type": "execute_result",
+                        "execution_count": cell.get("execution_count"),
+                        "metadata": {},
+                        "data": {"text/plain": f"{earned:g}"},
+                    }
+                ),
             ]
         return nb, resources
 

@@ -17,7 +17,6 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-
 #: Trusted stand-ins the judge may swap in for a student function, so that a task is graded on
 #: its own and a mistake in an earlier task is not counted twice.
 REFERENCES = {
@@ -93,7 +92,8 @@ def load_by_shape(model: nn.Module, weights: list[np.ndarray]) -> None:
     expected = [tuple(w.shape) for w in weights]
     if sorted(shapes) != sorted(expected):
         raise ProbeError(
-            f"the model's trainable parameter shapes are {shapes}; the specification needs {expected}"
+            f"the model's trainable parameter shapes are {shapes}; the specification needs "
+            f"{expected}"
         )
     unused = list(range(len(params)))
     with torch.no_grad():
@@ -119,8 +119,9 @@ def forward(
 
 def mnist_tensors(full: bool, train: bool) -> tuple[torch.Tensor, torch.Tensor]:
     """MNIST images (N, 1, 28, 28) float in [0, 1] and labels (N,), without the PIL round trip."""
-    from helpers.mnist import EMBEDDED_FILE_NAME, EmbeddedMNIST, data_dir, full_mnist_present
     from torchvision import datasets
+
+    from helpers.mnist import EMBEDDED_FILE_NAME, EmbeddedMNIST, data_dir, full_mnist_present
 
     root = data_dir()
     if full:
@@ -163,16 +164,20 @@ def fit_and_predict(
             optimizer.step()
     model.eval()
     with torch.no_grad():
-        return torch.cat([model(chunk.to(device)).argmax(dim=1).cpu() for chunk in x_test.split(1000)])
+        return torch.cat(
+            [model(chunk.to(device)).argmax(dim=1).cpu() for chunk in x_test.split(1000)]
+        )
 
 
 def small_mlp(weights: list[np.ndarray]) -> nn.Sequential:
     """A trusted two-layer MLP (Linear, ReLU, Linear) holding the given weights."""
     model = nn.Sequential(
-        nn.Linear(weights[0].shape[1], weights[0].shape[0]), nn.ReLU(), nn.Linear(weights[2].shape[1], weights[2].shape[0])
+        nn.Linear(weights[0].shape[1], weights[0].shape[0]),
+        nn.ReLU(),
+        nn.Linear(weights[2].shape[1], weights[2].shape[0]),
     )
     with torch.no_grad():
-        for param, weight in zip(model.parameters(), weights):
+        for param, weight in zip(model.parameters(), weights, strict=True):
             param.copy_(torch.from_numpy(weight))
     return model
 
@@ -228,13 +233,16 @@ def train_model_trace(
 
     model.register_forward_hook(on_forward)
     for index, param in enumerate(params):
-        param.register_hook(lambda grad, index=index: last_grads.__setitem__(index, grad.detach().clone()))
+        param.register_hook(
+            lambda grad, index=index: last_grads.__setitem__(index, grad.detach().clone())
+        )
 
     class TracingSGD(torch.optim.SGD):
         def step(self, closure: Any = None) -> Any:
             trace["steps"] += 1
             stale = any(
-                p.grad is not None and (i not in last_grads or not torch.allclose(p.grad, last_grads[i]))
+                p.grad is not None
+                and (i not in last_grads or not torch.allclose(p.grad, last_grads[i]))
                 for i, p in enumerate(params)
             )
             trace["stale_steps"] += int(stale)
@@ -248,17 +256,26 @@ def train_model_trace(
             was_training = model.training
             model.eval()
             with torch.no_grad():
-                correct = (model(torch.from_numpy(x_test).to(device)).argmax(1).cpu().numpy() == y_test).sum()
+                correct = (
+                    model(torch.from_numpy(x_test).to(device)).argmax(1).cpu().numpy() == y_test
+                ).sum()
             model.train(was_training)
             state["probing"] = False
             trace["test_passes"].append([trace["steps"], float(correct) / len(y_test)])
 
     loaders = {}
-    for name, x, y, batch in (("train", x_train, y_train, train_batch), ("test", x_test, y_test, test_batch)):
+    for name, x, y, batch in (
+        ("train", x_train, y_train, train_batch),
+        ("test", x_test, y_test, test_batch),
+    ):
         dataset = TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
-        loaders[name] = TracingLoader(DataLoader(dataset, batch_size=batch), lambda name=name: start_pass(name))
+        loaders[name] = TracingLoader(
+            DataLoader(dataset, batch_size=batch), lambda name=name: start_pass(name)
+        )
     optimizer = TracingSGD(params, lr=lr)
-    trace["returned"] = train_model(model, nn.CrossEntropyLoss(), optimizer, loaders["train"], loaders["test"], epochs)
+    trace["returned"] = train_model(
+        model, nn.CrossEntropyLoss(), optimizer, loaders["train"], loaders["test"], epochs
+    )
     trace["final_weights"] = [p.detach().cpu() for p in params]
     return trace
 
@@ -280,10 +297,14 @@ def criterion_and_optimizer(
     model = small_mlp(weights)
     made = lookup(namespace, "make_criterion_and_optimizer")(model)
     if not isinstance(made, tuple) or len(made) != 2:
-        raise ProbeError(f"make_criterion_and_optimizer must return (criterion, optimizer), got {made!r:.80}")
+        raise ProbeError(
+            f"make_criterion_and_optimizer must return (criterion, optimizer), got {made!r:.80}"
+        )
     criterion, optimizer = made
     if not isinstance(optimizer, torch.optim.Optimizer):
-        raise ProbeError(f"the optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
+        raise ProbeError(
+            f"the optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
+        )
     value = criterion(torch.from_numpy(logits), torch.from_numpy(targets))
     held = {id(p) for group in optimizer.param_groups for p in group["params"]}
     losses = []

@@ -20,7 +20,9 @@ from grading.student import StudentError, StudentProcess
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("judge")
     group.addoption("--submission", type=Path, help="submission bundle (JSON) to judge")
-    group.addoption("--task-timeout", type=float, default=60.0, help="seconds per request to student code")
+    group.addoption(
+        "--task-timeout", type=float, default=60.0, help="seconds per request to student code"
+    )
     group.addoption("--report", type=Path, help="where to write the JSON report")
 
 
@@ -40,7 +42,10 @@ def failure_message(excinfo: pytest.ExceptionInfo) -> tuple[str, bool]:
     error = excinfo.value
     if isinstance(error, AssertionError | StudentError):
         return str(error) or "the check failed", False
-    return f"the grader failed on this test ({type(error).__name__}); please tell your instructor", True
+    return (
+        f"the grader failed on this test ({type(error).__name__}); please tell your instructor",
+        True,
+    )
 
 
 class Recorder:
@@ -56,7 +61,12 @@ class Recorder:
         report = outcome.get_result()
         if report.when == "call" or (report.when == "setup" and not report.passed):
             doc = (getattr(item.function, "__doc__", None) or item.name).strip().splitlines()[0]
-            entry = {"module": item.path.stem, "test": item.name, "description": doc, "outcome": report.outcome}
+            entry = {
+                "module": item.path.stem,
+                "test": item.name,
+                "description": doc,
+                "outcome": report.outcome,
+            }
             if report.skipped:
                 entry["message"] = str(report.longrepr[2]).removeprefix("Skipped: ")
             elif report.failed:

@@ -17,7 +17,13 @@ from grading.submissions import fill, read, solution_sources
 
 SAMPLES_DIR = course.COURSE_ROOT / "samples"
 #: Solution cells the partial sample fills in (Part 3 and the first two tasks of Part 1).
-PARTIAL_CELLS = ("fc_solution", "criterion_solution", "padding_1d_solution", "conv1d_solution", "padding_2d_solution")
+PARTIAL_CELLS = (
+    "fc_solution",
+    "criterion_solution",
+    "padding_1d_solution",
+    "conv1d_solution",
+    "padding_2d_solution",
+)
 
 
 def build(assignment: str) -> dict[str, bytes]:

@@ -79,14 +79,18 @@ class StudentProcess:
         ready, _, _ = select.select([stdout], [], [], timeout)
         if not ready:
             self._kill()
-            raise StudentTimeout(f"your code did not finish {what} within {timeout:g} s (infinite loop?)")
+            raise StudentTimeout(
+                f"your code did not finish {what} within {timeout:g} s (infinite loop?)"
+            )
         try:
             return wire.receive(stdout)
         except EOFError:
             code = self._process.wait()
             self._kill()
             reason = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
-            raise StudentCrashed(f"the Python process running your code {reason} while {what}") from None
+            raise StudentCrashed(
+                f"the Python process running your code {reason} while {what}"
+            ) from None
 
     def request(self, op: str, name: str, what: str, **fields: Any) -> Any:
         """Send one request and return the decoded value, or raise :class:`StudentError`."""
@@ -96,7 +100,9 @@ class StudentProcess:
             wire.send(self._process.stdin, {"op": op, "name": name, **fields})
         except BrokenPipeError:
             self._kill()
-            raise StudentCrashed(f"the Python process running your code ended before {what}") from None
+            raise StudentCrashed(
+                f"the Python process running your code ended before {what}"
+            ) from None
         reply = self._receive(what, self.timeout)
         if not reply["ok"]:
             message = reply["error"]
@@ -106,14 +112,20 @@ class StudentProcess:
             raise StudentError(message)
         return wire.decode(reply["value"])
 
-    def call(self, name: str, *args: Any, references: Sequence[str] = (), **kwargs: Any) -> tuple[Any, tuple]:
+    def call(
+        self, name: str, *args: Any, references: Sequence[str] = (), **kwargs: Any
+    ) -> tuple[Any, tuple]:
         """Call the student's function ``name``; return its result and its arguments afterwards.
 
         The student's functions named in ``references`` are replaced by trusted ones during the
         call (see :data:`grading.probes.REFERENCES`), so a task is graded on its own.
         """
         value = self.request(
-            "call", name, f"running {name}()", args=wire.encode(list(args)), kwargs=wire.encode(kwargs),
+            "call",
+            name,
+            f"running {name}()",
+            args=wire.encode(list(args)),
+            kwargs=wire.encode(kwargs),
             references=list(references),
         )
         return value["result"], tuple(value["args_after"])

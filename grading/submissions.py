@@ -36,10 +36,16 @@ def fill(release: NotebookNode, sources: dict[str, str]) -> NotebookNode:
         KeyError: a grade id in ``sources`` is not a solution cell of the notebook.
     """
     submission = copy.deepcopy(release)
-    cells = {grade_id(cell): cell for cell in submission.cells if cell.metadata.get("nbgrader", {}).get("solution")}
+    cells = {
+        grade_id(cell): cell
+        for cell in submission.cells
+        if cell.metadata.get("nbgrader", {}).get("solution")
+    }
     unknown = set(sources) - set(cells)
     if unknown:
-        raise KeyError(f"no solution cells {sorted(unknown)} in the notebook; it has {sorted(cells)}")
+        raise KeyError(
+            f"no solution cells {sorted(unknown)} in the notebook; it has {sorted(cells)}"
+        )
     for cell_id, code in sources.items():
         cells[cell_id].source = code
     return submission

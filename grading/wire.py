@@ -27,7 +27,7 @@ def _npy(array: np.ndarray) -> str:
 
 
 def encode(value: Any) -> Any:
-    """Turn a value into JSON-able data; unsupported objects become ``{"__unsupported__": type}``."""
+    """Turn a value into JSON-able data; other objects become ``{"__unsupported__": type}``."""
     if value is None or type(value) in (bool, int, float, str):
         return value
     if isinstance(value, bool | np.bool_):
@@ -36,7 +36,10 @@ def encode(value: Any) -> Any:
         return {"__scalar__": _npy(np.asarray(value))}
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
         return {"__ndarray__": _npy(np.array(value, subok=False))}
-    if type(value).__module__.startswith("torch") and type(value).__name__ in ("Tensor", "Parameter"):
+    if type(value).__module__.startswith("torch") and type(value).__name__ in (
+        "Tensor",
+        "Parameter",
+    ):
         array = value.detach().cpu().numpy()
         if array.dtype.kind in "biuf":
             return {"__tensor__": _npy(array)}
@@ -72,7 +75,7 @@ def decode(data: Any) -> Any:
         return [decode(item) for item in data]
     if not isinstance(data, dict):
         return data
-    (tag, payload), = data.items()
+    ((tag, payload),) = data.items()
     if tag == "__ndarray__":
         return _load(payload)
     if tag == "__scalar__":

@@ -23,17 +23,19 @@ CELL_FILENAME_PREFIX = "<cell "
 
 
 def describe(error: BaseException) -> str:
-    """``"ValueError: ... (cell conv1d_solution, line 4)"``, naming the student's innermost frame."""
+    """``"ValueError: ... (conv1d_solution, line 4)"``, naming the student's innermost frame."""
     where = ""
     for frame, line in traceback.walk_tb(error.__traceback__):
         if frame.f_code.co_filename.startswith(CELL_FILENAME_PREFIX):
-            where = f" ({frame.f_code.co_filename[len(CELL_FILENAME_PREFIX):-1]}, line {line})"
+            where = f" ({frame.f_code.co_filename[len(CELL_FILENAME_PREFIX) : -1]}, line {line})"
     if isinstance(error, SystemExit):
         return f"your code called sys.exit({error.code!r}){where}"
     if isinstance(error, NotImplementedError):
         return f"not implemented yet{where}: replace `raise NotImplementedError()` with your code"
     message = str(error).strip()
-    return f"{type(error).__name__}: {message}{where}" if message else f"{type(error).__name__}{where}"
+    return (
+        f"{type(error).__name__}: {message}{where}" if message else f"{type(error).__name__}{where}"
+    )
 
 
 def load(bundle: dict) -> tuple[dict, dict[str, str]]:
@@ -44,7 +46,10 @@ def load(bundle: dict) -> tuple[dict, dict[str, str]]:
     errors = {}
     for cell in bundle["cells"]:
         try:
-            exec(compile(cell["source"], f"{CELL_FILENAME_PREFIX}{cell['grade_id']}>", "exec"), namespace)  # noqa: S102
+            exec(
+                compile(cell["source"], f"{CELL_FILENAME_PREFIX}{cell['grade_id']}>", "exec"),
+                namespace,
+            )  # noqa: S102
         except BaseException as error:  # noqa: BLE001 - any failure is the student's, recorded per cell
             errors[cell["grade_id"]] = describe(error)
     return namespace, errors

@@ -13,13 +13,23 @@ import numpy as np
 
 def short(value: Any, limit: int = 160) -> str:
     """A one-line, length-limited repr for messages."""
-    text = np.array2string(value, precision=4, threshold=12) if isinstance(value, np.ndarray) else repr(value)
+    text = (
+        np.array2string(value, precision=4, threshold=12)
+        if isinstance(value, np.ndarray)
+        else repr(value)
+    )
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def expect_array(
-    result: Any, expected: np.ndarray, *, what: str, kind: str = "f", hint: str = "", rtol: float = 1e-7,
+    result: Any,
+    expected: np.ndarray,
+    *,
+    what: str,
+    kind: str = "f",
+    hint: str = "",
+    rtol: float = 1e-7,
     atol: float = 1e-9,
 ) -> None:
     """Assert ``result`` is a NumPy array of ``expected``'s shape, of dtype kind ``kind``
@@ -31,7 +41,9 @@ def expect_array(
         raise AssertionError(f"{what}: expected shape {expected.shape}, got {result.shape}{hint}")
     if result.dtype.kind != kind:
         names = {"f": "a float", "b": "a boolean"}
-        raise AssertionError(f"{what}: expected {names[kind]} array, got dtype {result.dtype}{hint}")
+        raise AssertionError(
+            f"{what}: expected {names[kind]} array, got dtype {result.dtype}{hint}"
+        )
     if kind == "b":
         wrong = np.flatnonzero(result != expected)
     else:
@@ -39,15 +51,21 @@ def expect_array(
     if wrong.size:
         index = np.unravel_index(wrong[0], expected.shape)
         raise AssertionError(
-            f"{what}: {wrong.size} of {expected.size} values differ; at index {tuple(map(int, index))} expected "
-            f"{expected[index]:.6g}, got {result[index]:.6g}{hint}\n  expected {short(expected)}\n  got      {short(result)}"
+            f"{what}: {wrong.size} of {expected.size} values differ; at index "
+            f"{tuple(map(int, index))} expected "
+            f"{expected[index]:.6g}, got {result[index]:.6g}{hint}\n  expected "
+            f"{short(expected)}\n  got      {short(result)}"
         )
 
 
 def expect_unchanged(before: list[np.ndarray], after: tuple, *, what: str) -> None:
     """Assert the arguments a function received are unchanged after the call."""
-    for position, (original, now) in enumerate(zip(before, after)):
-        if not isinstance(now, np.ndarray) or now.shape != original.shape or not np.array_equal(now, original):
+    for position, (original, now) in enumerate(zip(before, after, strict=True)):
+        if (
+            not isinstance(now, np.ndarray)
+            or now.shape != original.shape
+            or not np.array_equal(now, original)
+        ):
             raise AssertionError(
                 f"{what} changed its argument {position + 1} in place (expected {short(original)}, "
                 f"found {short(now)} after the call): work on a copy"
@@ -57,4 +75,7 @@ def expect_unchanged(before: list[np.ndarray], after: tuple, *, what: str) -> No
 def expect_equal(result: Any, expected: Any, *, what: str, hint: str = "") -> None:
     """Assert two plain values are equal (exact types: int, float, str, bool)."""
     if type(result) not in (int, float, bool, str, np.int64, np.float64) or result != expected:
-        raise AssertionError(f"{what}: expected {short(expected)}, got {short(result)}" + (f": {hint}" if hint else ""))
+        raise AssertionError(
+            f"{what}: expected {short(expected)}, got {short(result)}"
+            + (f": {hint}" if hint else "")
+        )

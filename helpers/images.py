@@ -26,7 +26,9 @@ def load_blackwhite_image(path: str | Path) -> np.ndarray:
     """
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"image file {path} does not exist (working directory: {Path.cwd()})")
+        raise FileNotFoundError(
+            f"image file {path} does not exist (working directory: {Path.cwd()})"
+        )
     try:
         with Image.open(path) as image:
             if image.mode in ("RGBA", "LA", "P"):

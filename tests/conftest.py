@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,37 +10,36 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat import NotebookNode
-
-from grading.submissions import fill, read, solution_sources
-
 from tests_paths import ASSIGNMENT, ROOT
 from variants import ALTERNATIVE_STUDENTS, ALTERNATIVES, MALFORMED, WRONG, WRONG_STUDENTS
 
-#: What a course needs to release and autograde; everything else is generated.
-COURSE_FILES = ("nbgrader_config.py", "source", "grader_tests")
+from grading.course import copy_course
+from grading.submissions import fill, read, solution_sources
 
 
 class Course:
     """A copy of the course in a temporary folder, driven through nbgrader's command line."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-        for name in COURSE_FILES:
-            source = ROOT / name
-            if source.is_dir():
-                shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-            else:
-                shutil.copy(source, root / name)
+        self.root = copy_course(root, ROOT)
 
     def nbgrader(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """Run ``nbgrader ARGS`` in the course root with the test environment's executables."""
         bin_dir = Path(sys.executable).parent
         env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
         result = subprocess.run(
-            [str(bin_dir / "nbgrader"), *args], cwd=self.root, env=env, capture_output=True, text=True, check=False
+            [str(bin_dir / "nbgrader"), *args],
+            cwd=self.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if check and result.returncode != 0:
-            raise AssertionError(f"nbgrader {' '.join(args)} exited with {result.returncode}:\n{result.stderr[-4000:]}")
+            raise AssertionError(
+                f"nbgrader {' '.join(args)} exited with "
+                f"{result.returncode}:\n{result.stderr[-4000:]}"
+            )
         return result
 
     def notebook(self, folder: str) -> NotebookNode:
@@ -59,7 +57,7 @@ class Course:
             nbformat.write(notebook, str(path))
 
     def scores(self, student: str) -> dict[str, tuple[float, float]]:
-        """``{grade cell id: (score, max score)}`` of a student's autograded notebook, from the gradebook."""
+        """``{grade cell id: (score, max score)}`` of a student's notebook, from the gradebook."""
         from nbgrader.api import Gradebook
 
         with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gradebook:
@@ -85,7 +83,9 @@ def graded(released_course: Course):
     course.submit("solution", fill(release, solutions))
     course.submit("unchanged_release", release)
     for student, names in WRONG_STUDENTS.items():
-        course.submit(student, fill(release, {**solutions, **{WRONG[n][0]: WRONG[n][1] for n in names}}))
+        course.submit(
+            student, fill(release, {**solutions, **{WRONG[n][0]: WRONG[n][1] for n in names}})
+        )
     for student, names in ALTERNATIVE_STUDENTS.items():
         cells = {cell: code for name in names for cell, code in ALTERNATIVES[name]}
         course.submit(student, fill(release, {**solutions, **cells}))
@@ -94,5 +94,3 @@ def graded(released_course: Course):
         course.submit(student, corrupt(text))
     result = course.nbgrader("autograde", ASSIGNMENT, "--force", check=False)
     return course, result
-
-

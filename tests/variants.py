@@ -6,38 +6,65 @@ first is one that honestly depends on the mistake (an answer computed from the w
 """
 
 WRONG = {
-    "padding_1d_without_halving": ("padding_1d_solution", """
+    "padding_1d_without_halving": (
+        "padding_1d_solution",
+        """
 def add_padding_1d(x, filter_size):
     return np.pad(np.asarray(x, dtype=float), filter_size)
-""", ("test_padding_1d",)),
-    "padding_1d_keeps_int_dtype": ("padding_1d_solution", """
+""",
+        ("test_padding_1d",),
+    ),
+    "padding_1d_keeps_int_dtype": (
+        "padding_1d_solution",
+        """
 def add_padding_1d(x, filter_size):
     return np.pad(x, filter_size // 2)
-""", ("test_padding_1d",)),
-    "conv1d_unflipped_kernel": ("conv1d_solution", """
+""",
+        ("test_padding_1d",),
+    ),
+    "conv1d_unflipped_kernel": (
+        "conv1d_solution",
+        """
 def convolution_one_dimensional(x, h):
     x_padded = add_padding_1d(x, len(h))
     return np.array([np.sum(x_padded[n : n + len(h)] * h) for n in range(len(x))], dtype=float)
-""", ("test_conv1d",)),
-    "conv1d_wrong_padding_for_even_kernels": ("conv1d_solution", """
+""",
+        ("test_conv1d",),
+    ),
+    "conv1d_wrong_padding_for_even_kernels": (
+        "conv1d_solution",
+        """
 def convolution_one_dimensional(x, h):
     x_padded = np.pad(np.asarray(x, dtype=float), ((len(h) - 1) // 2, len(h) // 2))
     h_flipped = np.asarray(h, dtype=float)[::-1]
     return np.array([np.sum(x_padded[n : n + len(h)] * h_flipped) for n in range(len(x))])
-""", ("test_conv1d",)),
-    "conv1d_int_truncation": ("conv1d_solution", """
+""",
+        ("test_conv1d",),
+    ),
+    "conv1d_int_truncation": (
+        "conv1d_solution",
+        """
 def convolution_one_dimensional(x, h):
     x_padded = add_padding_1d(x, len(h))
     y = np.zeros_like(x)
     for n in range(len(x)):
         y[n] = np.sum(x_padded[n : n + len(h)] * h[::-1])
     return y
-""", ("test_conv1d",)),
-    "padding_2d_rows_and_columns_swapped": ("padding_2d_solution", """
+""",
+        ("test_conv1d",),
+    ),
+    "padding_2d_rows_and_columns_swapped": (
+        "padding_2d_solution",
+        """
 def add_padding_2d(x, filter_shape):
-    return np.pad(np.asarray(x, dtype=float), ((filter_shape[1] // 2,) * 2, (filter_shape[0] // 2,) * 2))
-""", ("test_padding_2d",)),
-    "conv2d_unflipped_kernel": ("conv2d_solution", """
+    kh, kw = filter_shape
+    return np.pad(np.asarray(x, dtype=float), ((kw // 2, kw // 2), (kh // 2, kh // 2)))
+""",
+        ("test_padding_2d",),
+    ),
+    "conv2d_unflipped_kernel": (
+        "conv2d_solution",
+        """
 def convolution_two_dimensional(x, h):
     kh, kw = h.shape
     x_padded = add_padding_2d(x, h.shape)
@@ -46,8 +73,12 @@ def convolution_two_dimensional(x, h):
         for j in range(x.shape[1]):
             y[i, j] = np.sum(x_padded[i : i + kh, j : j + kw] * h)
     return y
-""", ("test_conv2d",)),
-    "conv2d_flipped_in_one_axis_only": ("conv2d_solution", """
+""",
+        ("test_conv2d",),
+    ),
+    "conv2d_flipped_in_one_axis_only": (
+        "conv2d_solution",
+        """
 def convolution_two_dimensional(x, h):
     h = np.asarray(h, dtype=float)[::-1]
     kh, kw = h.shape
@@ -57,29 +88,46 @@ def convolution_two_dimensional(x, h):
         for j in range(x.shape[1]):
             y[i, j] = np.sum(x_padded[i : i + kh, j : j + kw] * h)
     return y
-""", ("test_conv2d",)),
-    "sobel_l1_magnitude": ("sobel_solution", """
+""",
+        ("test_conv2d",),
+    ),
+    "sobel_l1_magnitude": (
+        "sobel_solution",
+        """
 def sobel_edges(image, threshold):
     gx = convolution_two_dimensional(image, SOBEL_X)
     gy = convolution_two_dimensional(image, SOBEL_Y)
     return np.abs(gx) + np.abs(gy) > threshold
-""", ("test_sobel",)),
-    "fc_missing_relu": ("fc_solution", """
+""",
+        ("test_sobel",),
+    ),
+    "fc_missing_relu": (
+        "fc_solution",
+        """
 class FC(nn.Module):
     def __init__(self):
         super().__init__()
         self.layers = nn.Sequential(
-            nn.Flatten(), nn.Linear(784, 512), nn.Linear(512, 256), nn.Linear(256, 128), nn.Linear(128, 10)
+            nn.Flatten(), nn.Linear(784, 512), nn.Linear(512, 256), nn.Linear(256, 128),
+            nn.Linear(128, 10),
         )
 
     def forward(self, x):
         return self.layers(x)
-""", ("test_fc",)),
-    "optimizer_of_another_model": ("criterion_solution", """
+""",
+        ("test_fc",),
+    ),
+    "optimizer_of_another_model": (
+        "criterion_solution",
+        """
 def make_criterion_and_optimizer(model):
     return nn.CrossEntropyLoss(), torch.optim.Adam(FC().parameters(), lr=1e-3)
-""", ("test_criterion",)),
-    "train_without_zero_grad": ("train_model_solution", """
+""",
+        ("test_criterion",),
+    ),
+    "train_without_zero_grad": (
+        "train_model_solution",
+        """
 def train_model(model, crit, opt, dl_tr, dl_te, epochs):
     accuracies = []
     for epoch in range(epochs):
@@ -96,8 +144,12 @@ def train_model(model, crit, opt, dl_tr, dl_te, epochs):
                 total += len(y)
         accuracies.append(correct / total)
     return accuracies
-""", ("test_train_model",)),
-    "train_without_step": ("train_model_solution", """
+""",
+        ("test_train_model",),
+    ),
+    "train_without_step": (
+        "train_model_solution",
+        """
 def train_model(model, crit, opt, dl_tr, dl_te, epochs):
     accuracies = []
     for epoch in range(epochs):
@@ -114,8 +166,12 @@ def train_model(model, crit, opt, dl_tr, dl_te, epochs):
                 total += len(y)
         accuracies.append(correct / total)
     return accuracies
-""", ("test_train_model",)),
-    "train_accuracy_on_training_loader": ("train_model_solution", """
+""",
+        ("test_train_model",),
+    ),
+    "train_accuracy_on_training_loader": (
+        "train_model_solution",
+        """
 def train_model(model, crit, opt, dl_tr, dl_te, epochs):
     accuracies = []
     for epoch in range(epochs):
@@ -132,8 +188,12 @@ def train_model(model, crit, opt, dl_tr, dl_te, epochs):
                 total += len(y)
         accuracies.append(correct / total)
     return accuracies
-""", ("test_train_model",)),
-    "train_unweighted_batch_mean": ("train_model_solution", """
+""",
+        ("test_train_model",),
+    ),
+    "train_unweighted_batch_mean": (
+        "train_model_solution",
+        """
 def train_model(model, crit, opt, dl_tr, dl_te, epochs):
     accuracies = []
     for epoch in range(epochs):
@@ -147,8 +207,12 @@ def train_model(model, crit, opt, dl_tr, dl_te, epochs):
             batch_accuracies = [accuracy(model(x.to(device)), y.to(device)) for x, y in dl_te]
         accuracies.append(sum(batch_accuracies) / len(batch_accuracies))
     return accuracies
-""", ("test_train_model",)),
-    "lenet_average_pooling": ("lenet_solution", """
+""",
+        ("test_train_model",),
+    ),
+    "lenet_average_pooling": (
+        "lenet_solution",
+        """
 class CNN_LeNet(nn.Module):
     def __init__(self):
         super().__init__()
@@ -160,8 +224,12 @@ class CNN_LeNet(nn.Module):
         x = F.avg_pool2d(F.relu(self.conv1(x)), 2)
         x = F.avg_pool2d(F.relu(self.conv2(x)), 2)
         return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x.flatten(1))))))
-""", ("test_lenet",)),
-    "lenet_5x5_kernels": ("lenet_solution", """
+""",
+        ("test_lenet",),
+    ),
+    "lenet_5x5_kernels": (
+        "lenet_solution",
+        """
 class CNN_LeNet(nn.Module):
     def __init__(self):
         super().__init__()
@@ -173,8 +241,12 @@ class CNN_LeNet(nn.Module):
         x = F.max_pool2d(F.relu(self.conv1(x)), 2)
         x = F.max_pool2d(F.relu(self.conv2(x)), 2)
         return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x.flatten(1))))))
-""", ("test_lenet", "test_param_answers")),
-    "cnn_ignores_filters": ("cnn_solution", """
+""",
+        ("test_lenet", "test_param_answers"),
+    ),
+    "cnn_ignores_filters": (
+        "cnn_solution",
+        """
 class CNN(nn.Module):
     def __init__(self, filters=(16, 32, 64)):
         super().__init__()
@@ -187,25 +259,36 @@ class CNN(nn.Module):
         for conv in (self.conv1, self.conv2, self.conv3):
             x = F.max_pool2d(F.relu(conv(x)), 2)
         return self.fc2(F.relu(self.fc1(x.flatten(1))))
-""", ("test_cnn",)),
-    "parameter_answers_without_biases": ("param_answers_solution", """
+""",
+        ("test_cnn",),
+    ),
+    "parameter_answers_without_biases": (
+        "param_answers_solution",
+        """
 n_params_fc = 784 * 512 + 512 * 256 + 256 * 128 + 128 * 10
 n_params_lenet = 6 * 9 + 16 * 6 * 9 + 784 * 120 + 120 * 84 + 84 * 10
 n_params_cnn = 16 * 9 + 32 * 16 * 9 + 64 * 32 * 9 + 576 * 128 + 128 * 10
-""", ("test_param_answers",)),
+""",
+        ("test_param_answers",),
+    ),
 }
 
 ALTERNATIVES = {
     "vectorised_convolutions": [
-        ("conv1d_solution", """
+        (
+            "conv1d_solution",
+            """
 from numpy.lib.stride_tricks import sliding_window_view
 
 
 def convolution_one_dimensional(x, h):
     windows = sliding_window_view(add_padding_1d(x, len(h)), len(h))[: len(x)]
     return windows @ np.asarray(h, dtype=float)[::-1]
-"""),
-        ("conv2d_solution", """
+""",
+        ),
+        (
+            "conv2d_solution",
+            """
 from numpy.lib.stride_tricks import sliding_window_view
 
 
@@ -213,10 +296,13 @@ def convolution_two_dimensional(x, h):
     h = np.asarray(h, dtype=float)
     windows = sliding_window_view(add_padding_2d(x, h.shape), h.shape)[: x.shape[0], : x.shape[1]]
     return np.einsum("ijkl,kl->ij", windows, h[::-1, ::-1])
-"""),
+""",
+        ),
     ],
     "loop_based_convolutions_without_padding_helpers": [
-        ("conv1d_solution", """
+        (
+            "conv1d_solution",
+            """
 def convolution_one_dimensional(x, h):
     n_x, n_h = len(x), len(h)
     offset = (n_h - 1) // 2
@@ -227,8 +313,11 @@ def convolution_one_dimensional(x, h):
             if 0 <= i < n_x:
                 y[n] += x[i] * h[k]
     return y
-"""),
-        ("conv2d_solution", """
+""",
+        ),
+        (
+            "conv2d_solution",
+            """
 def convolution_two_dimensional(x, h):
     rows, cols = x.shape
     kh, kw = h.shape
@@ -240,14 +329,19 @@ def convolution_two_dimensional(x, h):
                 h[k, l] * x[max(-r, 0) : rows - max(r, 0), max(-c, 0) : cols - max(c, 0)]
             )
     return y
-"""),
+""",
+        ),
     ],
     "sequential_models_with_other_names": [
-        ("fc_solution", """
+        (
+            "fc_solution",
+            """
 class FC(nn.Module):
     def __init__(self):
         super().__init__()
-        self.hidden1, self.hidden2, self.hidden3 = nn.Linear(784, 512), nn.Linear(512, 256), nn.Linear(256, 128)
+        self.hidden1 = nn.Linear(784, 512)
+        self.hidden2 = nn.Linear(512, 256)
+        self.hidden3 = nn.Linear(256, 128)
         self.out = nn.Linear(128, 10)
 
     def forward(self, x):
@@ -255,8 +349,11 @@ class FC(nn.Module):
         for layer in (self.hidden1, self.hidden2, self.hidden3):
             x = torch.relu(layer(x))
         return self.out(x)
-"""),
-        ("lenet_solution", """
+""",
+        ),
+        (
+            "lenet_solution",
+            """
 class CNN_LeNet(nn.Module):
     def __init__(self):
         super().__init__()
@@ -265,13 +362,17 @@ class CNN_LeNet(nn.Module):
             nn.Conv2d(6, 16, 3, padding=1), nn.MaxPool2d(2), nn.ReLU(),
         )
         self.classifier = nn.Sequential(
-            nn.Flatten(), nn.Linear(784, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10)
+            nn.Flatten(), nn.Linear(784, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
+            nn.Linear(84, 10),
         )
 
     def forward(self, x):
         return self.classifier(self.features(x))
-"""),
-        ("cnn_solution", """
+""",
+        ),
+        (
+            "cnn_solution",
+            """
 class CNN(nn.Module):
     def __init__(self, filters=(16, 32, 64)):
         super().__init__()
@@ -284,10 +385,13 @@ class CNN(nn.Module):
 
     def forward(self, x):
         return self.head(self.body(x))
-"""),
+""",
+        ),
     ],
     "zero_grad_before_forward_and_sgd": [
-        ("train_model_solution", """
+        (
+            "train_model_solution",
+            """
 def train_model(model, crit, opt, dl_tr, dl_te, epochs):
     history = []
     for _ in range(epochs):
@@ -304,32 +408,52 @@ def train_model(model, crit, opt, dl_tr, dl_te, epochs):
                 n_correct += (model(x.to(device)).argmax(dim=1) == y.to(device)).sum().item()
         history.append(n_correct / len(dl_te.dataset))
     return history
-"""),
-        ("criterion_solution", """
+""",
+        ),
+        (
+            "criterion_solution",
+            """
 def make_criterion_and_optimizer(model):
     return nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
-"""),
+""",
+        ),
     ],
     "hand_counted_answers_and_np_pad": [
-        ("param_answers_solution", """
+        (
+            "param_answers_solution",
+            """
 n_params_fc = (784 * 512 + 512) + (512 * 256 + 256) + (256 * 128 + 128) + (128 * 10 + 10)
-n_params_lenet = (6 * 9 + 6) + (16 * 6 * 9 + 16) + (784 * 120 + 120) + (120 * 84 + 84) + (84 * 10 + 10)
+n_params_lenet = (6 * 9 + 6) + (16 * 6 * 9 + 16)
+n_params_lenet += (784 * 120 + 120) + (120 * 84 + 84) + (84 * 10 + 10)
 n_params_cnn = 160 + 4640 + 18496 + 73856 + 1290
-"""),
-        ("padding_1d_solution", """
+""",
+        ),
+        (
+            "padding_1d_solution",
+            """
 def add_padding_1d(x, filter_size):
-    return np.pad(np.asarray(x, dtype=np.float64), (filter_size // 2, filter_size // 2), mode="constant")
-"""),
-        ("padding_2d_solution", """
+    half = filter_size // 2
+    return np.pad(np.asarray(x, dtype=np.float64), (half, half), mode="constant")
+""",
+        ),
+        (
+            "padding_2d_solution",
+            """
 def add_padding_2d(x, filter_shape):
     kh, kw = filter_shape
     return np.pad(x.astype(float), [(kh // 2, kh // 2), (kw // 2, kw // 2)])
-"""),
-        ("sobel_solution", """
+""",
+        ),
+        (
+            "sobel_solution",
+            """
 def sobel_edges(image, threshold):
-    magnitude = np.sqrt(convolution_two_dimensional(image, SOBEL_X) ** 2 + convolution_two_dimensional(image, SOBEL_Y) ** 2)
+    gx = convolution_two_dimensional(image, SOBEL_X)
+    gy = convolution_two_dimensional(image, SOBEL_Y)
+    magnitude = np.sqrt(gx**2 + gy**2)
     return magnitude > threshold
-"""),
+""",
+        ),
     ],
 }
 
@@ -339,11 +463,14 @@ MALFORMED = {"truncated": lambda text: text[: len(text) // 2].encode(), "empty":
 
 
 def wrong_bundles() -> list[list[str]]:
-    """Group the wrong variants so that no two in one notebook touch the same solution or graded cell."""
+    """Group the wrong variants: no two in one notebook touch the same solution or graded cell."""
     bundles: list[list[str]] = []
     for name, (cell, _code, graded) in WRONG.items():
         for bundle in bundles:
-            if all(WRONG[other][0] != cell and not set(WRONG[other][2]) & set(graded) for other in bundle):
+            if all(
+                WRONG[other][0] != cell and not set(WRONG[other][2]) & set(graded)
+                for other in bundle
+            ):
                 bundle.append(name)
                 break
         else:
@@ -353,8 +480,15 @@ def wrong_bundles() -> list[list[str]]:
 
 #: Alternative solutions in two notebooks; the groups of one notebook touch different cells.
 ALTERNATIVE_STUDENTS = {
-    "alternative_a": ["vectorised_convolutions", "sequential_models_with_other_names", "zero_grad_before_forward_and_sgd"],
-    "alternative_b": ["loop_based_convolutions_without_padding_helpers", "hand_counted_answers_and_np_pad"],
+    "alternative_a": [
+        "vectorised_convolutions",
+        "sequential_models_with_other_names",
+        "zero_grad_before_forward_and_sgd",
+    ],
+    "alternative_b": [
+        "loop_based_convolutions_without_padding_helpers",
+        "hand_counted_answers_and_np_pad",
+    ],
 }
 WRONG_STUDENTS = {f"wrong_{index}": names for index, names in enumerate(wrong_bundles(), start=1)}
 

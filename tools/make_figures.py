@@ -40,7 +40,9 @@ def architecture(layers: list[tuple[str, str]], title: str) -> Figure:
     colours = {"conv": "#9ecae1", "pool": "#fdd0a2", "fc": "#c7e9c0", "io": "#eeeeee"}
     for index, (kind, label) in enumerate(layers):
         x = 1.6 * index + 0.1
-        axes.add_patch(FancyBboxPatch((x, 0.3), 1.3, 1.0, boxstyle="round,pad=0.02", color=colours[kind]))
+        axes.add_patch(
+            FancyBboxPatch((x, 0.3), 1.3, 1.0, boxstyle="round,pad=0.02", color=colours[kind])
+        )
         axes.text(x + 0.65, 0.8, label, ha="center", va="center", fontsize=8)
         if index:
             axes.annotate("", (x, 0.8), (x - 0.3, 0.8), arrowprops={"arrowstyle": "->"})
@@ -48,13 +50,22 @@ def architecture(layers: list[tuple[str, str]], title: str) -> Figure:
 
 
 LENET = [
-    ("io", "input\n1x28x28"), ("conv", "conv 3x3\n1->6, pad 1\nReLU"), ("pool", "max-pool 2\n6x14x14"),
-    ("conv", "conv 3x3\n6->16, pad 1\nReLU"), ("pool", "max-pool 2\n16x7x7"), ("fc", "flatten\n784->120\nReLU"),
-    ("fc", "120->84\nReLU"), ("fc", "84->10\nlogits"),
+    ("io", "input\n1x28x28"),
+    ("conv", "conv 3x3\n1->6, pad 1\nReLU"),
+    ("pool", "max-pool 2\n6x14x14"),
+    ("conv", "conv 3x3\n6->16, pad 1\nReLU"),
+    ("pool", "max-pool 2\n16x7x7"),
+    ("fc", "flatten\n784->120\nReLU"),
+    ("fc", "120->84\nReLU"),
+    ("fc", "84->10\nlogits"),
 ]
 CNN3 = [
-    ("io", "input\n1x28x28"), ("conv", "conv 3x3\n1->f0, ReLU\nmax-pool 2"), ("conv", "conv 3x3\nf0->f1, ReLU\nmax-pool 2"),
-    ("conv", "conv 3x3\nf1->f2, ReLU\nmax-pool 2"), ("fc", "flatten\n9*f2->128\nReLU"), ("fc", "128->10\nlogits"),
+    ("io", "input\n1x28x28"),
+    ("conv", "conv 3x3\n1->f0, ReLU\nmax-pool 2"),
+    ("conv", "conv 3x3\nf0->f1, ReLU\nmax-pool 2"),
+    ("conv", "conv 3x3\nf1->f2, ReLU\nmax-pool 2"),
+    ("fc", "flatten\n9*f2->128\nReLU"),
+    ("fc", "128->10\nlogits"),
 ]
 
 
@@ -63,10 +74,14 @@ def main(*, output: Path = DEFAULT_OUTPUT) -> None:
     output.mkdir(parents=True, exist_ok=True)
     logo().savefig(output / "logo.png")
     architecture(LENET, "CNN_LeNet (a LeNet-5 variant)").savefig(output / "lenet.png")
-    architecture(CNN3, "CNN(filters=(f0, f1, f2)), default (16, 32, 64)").savefig(output / "cnn.png")
+    architecture(CNN3, "CNN(filters=(f0, f1, f2)), default (16, 32, 64)").savefig(
+        output / "cnn.png"
+    )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("output", nargs="?", type=Path, default=DEFAULT_OUTPUT, help="folder for the PNG files")
+    parser.add_argument(
+        "output", nargs="?", type=Path, default=DEFAULT_OUTPUT, help="folder for the PNG files"
+    )
     main(output=parser.parse_args().output)

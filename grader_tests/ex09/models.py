@@ -10,8 +10,8 @@ import thresholds
 import torch
 from reference import MODELS, parameter_count, weights
 
-from helpers.expect import expect_array
 from grading.student import StudentProcess
+from helpers.expect import expect_array
 from helpers.mnist import EMBEDDED_FILE_NAME, EmbeddedMNIST, data_dir, full_mnist_present
 
 
@@ -21,20 +21,26 @@ def signature(cls: str, kwargs: dict) -> str:
 
 def check_parameter_count(student: StudentProcess, cls: str, kwargs: dict, hint: str) -> None:
     """The student's model has as many trainable parameters as the reference."""
-    shapes = student.probe("parameter_shapes", f"building {signature(cls, kwargs)}", cls=cls, kwargs=kwargs)
+    shapes = student.probe(
+        "parameter_shapes", f"building {signature(cls, kwargs)}", cls=cls, kwargs=kwargs
+    )
     count = sum(math.prod(shape) for shape in shapes)
     expected = parameter_count(MODELS[cls](**kwargs))
     assert count == expected, (
-        f"{signature(cls, kwargs)} has {count:,} trainable parameters, expected {expected:,}: {hint}"
+        f"{signature(cls, kwargs)} has {count:,} trainable parameters, expected {expected:,}: "
+        f"{hint}"
     )
 
 
 def check_output_shape(student: StudentProcess, cls: str, kwargs: dict) -> None:
     """A batch (B, 1, 28, 28) gives logits (B, 10)."""
     x = np.random.default_rng(1).random((5, 1, 28, 28), dtype=np.float32)
-    out = student.probe("forward", f"running {signature(cls, kwargs)} on a batch", cls=cls, kwargs=kwargs, x=x)
+    out = student.probe(
+        "forward", f"running {signature(cls, kwargs)} on a batch", cls=cls, kwargs=kwargs, x=x
+    )
     assert getattr(out, "shape", None) == (5, 10), (
-        f"{signature(cls, kwargs)} on a batch of shape (5, 1, 28, 28): expected logits of shape (5, 10), "
+        f"{signature(cls, kwargs)} on a batch of shape (5, 1, 28, 28): expected logits of shape "
+        "(5, 10), "
         f"got {getattr(out, 'shape', type(out).__name__)}"
     )
 
@@ -45,14 +51,22 @@ def check_matches_reference(student: StudentProcess, cls: str, kwargs: dict, hin
     reference = MODELS[cls](**kwargs).eval()
     x = np.random.default_rng(2).random((8, 1, 28, 28), dtype=np.float32)
     out = student.probe(
-        "forward", f"running {signature(cls, kwargs)} with reference weights", cls=cls, kwargs=kwargs,
-        weights=weights(reference), x=x,
+        "forward",
+        f"running {signature(cls, kwargs)} with reference weights",
+        cls=cls,
+        kwargs=kwargs,
+        weights=weights(reference),
+        x=x,
     )
     with torch.no_grad():
         expected = reference(torch.from_numpy(x)).numpy()
     expect_array(
-        np.asarray(out, dtype=np.float32), expected, what=f"{signature(cls, kwargs)} with the reference weights",
-        rtol=1e-4, atol=1e-5, hint=hint,
+        np.asarray(out, dtype=np.float32),
+        expected,
+        what=f"{signature(cls, kwargs)} with the reference weights",
+        rtol=1e-4,
+        atol=1e-5,
+        hint=hint,
     )
 
 
@@ -61,12 +75,19 @@ def check_accuracy(student: StudentProcess, cls: str, cuda: bool) -> None:
     epochs = thresholds.CUDA_EPOCHS if cuda else thresholds.CPU_EPOCHS
     threshold = (thresholds.CUDA if cuda else thresholds.CPU)[cls]
     predictions = student.probe(
-        "fit_and_predict", f"training {cls}", cls=cls, kwargs={}, epochs=epochs, seed=thresholds.SEED,
-        full_mnist=cuda, use_cuda=cuda,
+        "fit_and_predict",
+        f"training {cls}",
+        cls=cls,
+        kwargs={},
+        epochs=epochs,
+        seed=thresholds.SEED,
+        full_mnist=cuda,
+        use_cuda=cuda,
     )
     labels = mnist_test_labels(full=cuda)
     assert getattr(predictions, "shape", None) == labels.shape, (
-        f"expected one prediction per test image {labels.shape}, got {getattr(predictions, 'shape', predictions)}"
+        f"expected one prediction per test image {labels.shape}, got "
+        f"{getattr(predictions, 'shape', predictions)}"
     )
     accuracy = float((predictions == labels).mean())
     data = "full MNIST" if cuda else "the embedded MNIST subset"
@@ -95,5 +116,6 @@ def cuda_unavailable_reason() -> str:
     return ""
 
 
-requires_cuda = pytest.mark.skipif(bool(cuda_unavailable_reason()), reason=cuda_unavailable_reason() or "-")
-
+requires_cuda = pytest.mark.skipif(
+    bool(cuda_unavailable_reason()), reason=cuda_unavailable_reason() or "-"
+)

@@ -25,7 +25,9 @@ def add_padding_2d(x: np.ndarray, filter_shape: tuple[int, int]) -> np.ndarray:
 
 
 def convolution_two_dimensional(x: np.ndarray, h: np.ndarray) -> np.ndarray:
-    return scipy.signal.convolve2d(np.asarray(x, dtype=float), np.asarray(h, dtype=float), mode="same")
+    return scipy.signal.convolve2d(
+        np.asarray(x, dtype=float), np.asarray(h, dtype=float), mode="same"
+    )
 
 
 def sobel_edges(image: np.ndarray, threshold: float) -> np.ndarray:
@@ -38,8 +40,14 @@ class FC(nn.Module):
     def __init__(self) -> None:
         super().__init__()
         self.layers = nn.Sequential(
-            nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(),
-            nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10),
+            nn.Flatten(),
+            nn.Linear(784, 512),
+            nn.ReLU(),
+            nn.Linear(512, 256),
+            nn.ReLU(),
+            nn.Linear(256, 128),
+            nn.ReLU(),
+            nn.Linear(128, 10),
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -63,7 +71,9 @@ class CNN(nn.Module):
     def __init__(self, filters: tuple[int, int, int] = (16, 32, 64)) -> None:
         super().__init__()
         channels = (1, *filters)
-        self.convs = nn.ModuleList(nn.Conv2d(channels[i], channels[i + 1], 3, padding=1) for i in range(3))
+        self.convs = nn.ModuleList(
+            nn.Conv2d(channels[i], channels[i + 1], 3, padding=1) for i in range(3)
+        )
         self.fc1, self.fc2 = nn.Linear(9 * filters[2], 128), nn.Linear(128, 10)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -30,6 +30,6 @@ def mlp(weights: list[np.ndarray] | None = None) -> nn.Sequential:
     model = nn.Sequential(nn.Linear(FEATURES, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, CLASSES))
     if weights is not None:
         with torch.no_grad():
-            for param, weight in zip(model.parameters(), weights):
+            for param, weight in zip(model.parameters(), weights, strict=True):
                 param.copy_(torch.from_numpy(weight))
     return model

@@ -1,4 +1,7 @@
-"""Hidden tests of `CNN(filters)`: three conv 3x3 (padding 1) + max-pool 2 blocks, fc 9*filters[2]->128->10."""
+"""Hidden tests of `CNN(filters)`.
+
+Three conv 3x3 (padding 1) + max-pool 2 blocks, then fc 9*filters[2]->128->10.
+"""
 
 from models import (
     check_accuracy,
@@ -9,7 +12,9 @@ from models import (
 )
 
 OTHER_FILTERS = {"filters": (8, 12, 20)}
-HINT = "use filters[0], filters[1], filters[2] as the conv channels and 9 * filters[2] inputs to fc1"
+HINT = (
+    "use filters[0], filters[1], filters[2] as the conv channels and 9 * filters[2] inputs to fc1"
+)
 
 
 def test_parameter_count(student):
@@ -29,7 +34,9 @@ def test_output_shape(student):
 
 def test_matches_reference_outputs(student):
     """CNN() computes the reference outputs when given the reference weights"""
-    check_matches_reference(student, "CNN", {}, "check ReLU after each conv, max-pooling, and the flatten before fc1")
+    check_matches_reference(
+        student, "CNN", {}, "check ReLU after each conv, max-pooling, and the flatten before fc1"
+    )
 
 
 def test_matches_reference_outputs_other_filters(student):

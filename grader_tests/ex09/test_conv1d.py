@@ -10,7 +10,9 @@ from helpers.expect import expect_array, expect_unchanged
 
 
 def check(student, x, h, hint="flip the kernel and slide it over x padded with len(h) // 2 zeros"):
-    result, args_after = student.call("convolution_one_dimensional", x, h, references=["add_padding_1d"])
+    result, args_after = student.call(
+        "convolution_one_dimensional", x, h, references=["add_padding_1d"]
+    )
     expected = reference.convolution_one_dimensional(x, h)
     what = f"convolution_one_dimensional(x of length {len(x)}, h of length {len(h)})"
     expect_array(result, expected, what=what, rtol=1e-7, atol=1e-9, hint=hint)
@@ -28,8 +30,12 @@ def test_even_kernels(student):
     """matches np.convolve(x, h, "same") for even-length kernels"""
     rng = np.random.default_rng(31)
     for n, k in ((10, 2), (13, 4), (8, 6)):
-        check(student, rng.normal(size=n), rng.normal(size=k),
-              hint="for even len(h) the window of output n starts at x_padded[n]")
+        check(
+            student,
+            rng.normal(size=n),
+            rng.normal(size=k),
+            hint="for even len(h) the window of output n starts at x_padded[n]",
+        )
 
 
 def test_kernel_as_long_as_input(student):

@@ -1,4 +1,4 @@
-"""Hidden tests of `convolution_two_dimensional(x, h)`: equal to scipy.signal.convolve2d(x, h, "same").
+"""Hidden tests of `convolution_two_dimensional(x, h)`: equal to `convolve2d(x, h, "same")`.
 
 Graded with a correct `add_padding_2d` swapped in, so a padding mistake costs only its own task.
 """
@@ -8,11 +8,15 @@ import reference
 
 from helpers.expect import expect_array, expect_unchanged
 
-HINT = "flip the kernel in both axes and slide it over x padded with kh // 2 rows and kw // 2 columns"
+HINT = (
+    "flip the kernel in both axes and slide it over x padded with kh // 2 rows and kw // 2 columns"
+)
 
 
 def check(student, x, h, hint=HINT):
-    result, args_after = student.call("convolution_two_dimensional", x, h, references=["add_padding_2d"])
+    result, args_after = student.call(
+        "convolution_two_dimensional", x, h, references=["add_padding_2d"]
+    )
     expected = reference.convolution_two_dimensional(x, h)
     what = f"convolution_two_dimensional(x of shape {x.shape}, h of shape {h.shape})"
     expect_array(result, expected, what=what, rtol=1e-7, atol=1e-9, hint=hint)

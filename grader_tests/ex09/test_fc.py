@@ -23,7 +23,9 @@ def test_output_shape(student):
 
 def test_matches_reference_outputs(student):
     """FC computes the reference outputs when given the reference weights"""
-    check_matches_reference(student, "FC", {}, "check the activations (ReLU), pooling (max) and layer order")
+    check_matches_reference(
+        student, "FC", {}, "check the activations (ReLU), pooling (max) and layer order"
+    )
 
 
 def test_accuracy_cpu(student):

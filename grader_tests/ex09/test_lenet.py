@@ -1,4 +1,7 @@
-"""Hidden tests of `CNN_LeNet` (conv 1->6 and 6->16 (3x3, padding 1), max-pool 2, fc 784->120->84->10)."""
+"""Hidden tests of `CNN_LeNet`.
+
+conv 1->6 and 6->16 (3x3, padding 1), max-pool 2, fc 784->120->84->10.
+"""
 
 from models import (
     check_accuracy,
@@ -23,7 +26,9 @@ def test_output_shape(student):
 
 def test_matches_reference_outputs(student):
     """CNN_LeNet computes the reference outputs when given the reference weights"""
-    check_matches_reference(student, "CNN_LeNet", {}, "check the activations (ReLU), pooling (max) and layer order")
+    check_matches_reference(
+        student, "CNN_LeNet", {}, "check the activations (ReLU), pooling (max) and layer order"
+    )
 
 
 def test_accuracy_cpu(student):

@@ -11,7 +11,9 @@ HINT = "pad filter_size // 2 zeros on both sides"
 def check(student, x, filter_size):
     result, args_after = student.call("add_padding_1d", x, filter_size)
     expected = reference.add_padding_1d(x, filter_size)
-    expect_array(result, expected, what=f"add_padding_1d(x of length {len(x)}, {filter_size})", hint=HINT)
+    expect_array(
+        result, expected, what=f"add_padding_1d(x of length {len(x)}, {filter_size})", hint=HINT
+    )
     expect_unchanged([x], args_after[:1], what="add_padding_1d")
 
 

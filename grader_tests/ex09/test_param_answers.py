@@ -7,8 +7,13 @@ from helpers.expect import expect_equal
 
 def check(student, name, model):
     value = student.get(name)
-    expect_equal(value, parameter_count(model), what=name,
-                 hint="count the weights and biases of every layer, e.g. sum(p.numel() for p in model.parameters())")
+    expect_equal(
+        value,
+        parameter_count(model),
+        what=name,
+        hint="count the weights and biases of every layer, "
+        "e.g. sum(p.numel() for p in model.parameters())",
+    )
 
 
 def test_fc_answer(student):

@@ -1,18 +1,28 @@
-"""Hidden tests of `sobel_edges(image, threshold)`, graded with a correct 2-D convolution swapped in."""
+"""Hidden tests of `sobel_edges(image, threshold)`, with a correct 2-D convolution swapped in."""
 
 import numpy as np
 import reference
 
 from helpers.expect import expect_array
 
-HINT = "edges are where np.hypot(gx, gy) > threshold, with gx, gy the image convolved with SOBEL_X, SOBEL_Y"
+HINT = (
+    "edges are where np.hypot(gx, gy) > threshold, with gx, gy the image convolved with "
+    "SOBEL_X, SOBEL_Y"
+)
 
 
 def check(student, image, threshold):
-    result, _ = student.call("sobel_edges", image, threshold, references=["convolution_two_dimensional"])
+    result, _ = student.call(
+        "sobel_edges", image, threshold, references=["convolution_two_dimensional"]
+    )
     expected = reference.sobel_edges(image, threshold)
-    expect_array(result, expected, what=f"sobel_edges(image of shape {image.shape}, {threshold})", kind="b",
-                 hint=HINT)
+    expect_array(
+        result,
+        expected,
+        what=f"sobel_edges(image of shape {image.shape}, {threshold})",
+        kind="b",
+        hint=HINT,
+    )
 
 
 def test_random_images(student):

@@ -13,7 +13,10 @@ from torch.utils.data import DataLoader, TensorDataset
 from helpers.expect import expect_array, short
 
 EPOCHS, LR, TRAIN_BATCH, TEST_BATCH = 3, 0.1, 8, 10
-N_TRAIN, N_TEST = 50, 23  # uneven last batches: 7 train batches (last of 2), 3 test batches (last of 3)
+N_TRAIN, N_TEST = (
+    50,
+    23,
+)  # uneven last batches: 7 train batches (last of 2), 3 test batches (last of 3)
 TRAIN_BATCHES = -(-N_TRAIN // TRAIN_BATCH)
 
 
@@ -21,15 +24,25 @@ TRAIN_BATCHES = -(-N_TRAIN // TRAIN_BATCH)
 def problem():
     x_train, y_train = make_data(N_TRAIN, seed=70)
     x_test, y_test = make_data(N_TEST, seed=71)
-    return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test,
-            "weights": initial_weights(72)}
+    return {
+        "x_train": x_train,
+        "y_train": y_train,
+        "x_test": x_test,
+        "y_test": y_test,
+        "weights": initial_weights(72),
+    }
 
 
 @pytest.fixture(scope="module")
 def trace(student, problem):
     return student.probe(
-        "train_model_trace", "running train_model", epochs=EPOCHS, lr=LR, train_batch=TRAIN_BATCH,
-        test_batch=TEST_BATCH, **problem,
+        "train_model_trace",
+        "running train_model",
+        epochs=EPOCHS,
+        lr=LR,
+        train_batch=TRAIN_BATCH,
+        test_batch=TEST_BATCH,
+        **problem,
     )
 
 
@@ -63,7 +76,8 @@ def test_one_optimizer_step_per_batch(trace):
     """takes exactly one optimiser step per training batch"""
     expected = EPOCHS * TRAIN_BATCHES
     assert trace["steps"] == expected, (
-        f"expected {expected} calls of opt.step() ({EPOCHS} epochs x {TRAIN_BATCHES} batches), got {trace['steps']}"
+        f"expected {expected} calls of opt.step() ({EPOCHS} epochs x {TRAIN_BATCHES} batches), "
+        f"got {trace['steps']}"
     )
 
 
@@ -71,18 +85,24 @@ def test_gradients_zeroed_before_each_step(trace):
     """each step uses the gradient of its own batch only (gradients are zeroed)"""
     assert trace["steps"] > 0, "opt.step() was never called"
     assert trace["stale_steps"] == 0, (
-        f"{trace['stale_steps']} of {trace['steps']} steps used gradients accumulated over earlier batches: "
+        f"{trace['stale_steps']} of {trace['steps']} steps used gradients accumulated over "
+        "earlier batches: "
         "call opt.zero_grad() once per batch"
     )
 
 
 def test_trains_in_train_mode(trace):
     """runs the training batches in train mode"""
-    modes = [training for training, grad in trace["train_forward"] if grad]  # without gradients: evaluation
-    assert modes, "the model was never trained on the training loader dl_tr (with gradients enabled)"
+    modes = [
+        training for training, grad in trace["train_forward"] if grad
+    ]  # without gradients: evaluation
+    assert modes, (
+        "the model was never trained on the training loader dl_tr (with gradients enabled)"
+    )
     wrong = modes.count(False)
     assert wrong == 0, (
-        f"{wrong} of {len(modes)} training forward passes ran in eval mode: call model.train() before the "
+        f"{wrong} of {len(modes)} training forward passes ran in eval mode: call model.train() "
+        "before the "
         "training batches of every epoch"
     )
 
@@ -105,17 +125,30 @@ def test_returns_sample_weighted_test_accuracy(trace):
     for epoch in range(1, EPOCHS + 1):
         after = [accuracy for steps, accuracy in passes if steps == epoch * TRAIN_BATCHES]
         assert after, f"the test loader dl_te was not evaluated after epoch {epoch}"
-        got = returned[epoch - 1] if isinstance(returned, list | tuple) and len(returned) >= epoch else None
-        assert got is not None and np.ndim(got) == 0 and np.isclose(float(got), after[-1], atol=1e-6), (
-            f"epoch {epoch}: expected the test accuracy {after[-1]:.4f} (correct / all {N_TEST} test samples), "
+        got = (
+            returned[epoch - 1]
+            if isinstance(returned, list | tuple) and len(returned) >= epoch
+            else None
+        )
+        assert (
+            got is not None and np.ndim(got) == 0 and np.isclose(float(got), after[-1], atol=1e-6)
+        ), (
+            f"epoch {epoch}: expected the test accuracy {after[-1]:.4f} (correct / all {N_TEST} "
+            "test samples), "
             f"got {short(got)}: weight each batch's accuracy by its size and evaluate on dl_te"
         )
 
 
 def test_final_weights_match_reference_loop(trace, problem):
     """trains the model exactly as the reference loop does"""
-    for index, (got, expected) in enumerate(zip(trace["final_weights"], reference_weights(problem))):
+    for index, (got, expected) in enumerate(
+        zip(trace["final_weights"], reference_weights(problem), strict=True)
+    ):
         expect_array(
-            np.asarray(got, dtype=np.float32), expected, what=f"parameter {index} after training",
-            rtol=1e-4, atol=1e-5, hint="per batch: forward, loss, backward, step, with gradients zeroed",
+            np.asarray(got, dtype=np.float32),
+            expected,
+            what=f"parameter {index} after training",
+            rtol=1e-4,
+            atol=1e-5,
+            hint="per batch: forward, loss, backward, step, with gradients zeroed",
         )

@@ -1,20 +1,33 @@
-"""`nbgrader autograde ex09` gives fair marks to right, wrong, alternative and malformed notebooks."""
+"""`nbgrader autograde ex09` gives fair marks to right, wrong, alternative and broken notebooks."""
 
 from __future__ import annotations
 
 import pytest
-from variants import ALTERNATIVE_STUDENTS, ALTERNATIVES, MALFORMED, WRONG, WRONG_STUDENTS, student_of
+from variants import (
+    ALTERNATIVE_STUDENTS,
+    ALTERNATIVES,
+    MALFORMED,
+    WRONG,
+    WRONG_STUDENTS,
+    student_of,
+)
 
 
 def test_solution_scores_full_marks(graded):
     course, _ = graded
-    lost = {cell: score for cell, score in course.scores("solution").items() if score[0] != score[1]}
-    assert not lost, f"the source solution should score full marks, lost points in (score, max): {lost}"
+    lost = {
+        cell: score for cell, score in course.scores("solution").items() if score[0] != score[1]
+    }
+    assert not lost, (
+        f"the source solution should score full marks, lost points in (score, max): {lost}"
+    )
 
 
 def test_unchanged_release_scores_zero(graded):
     course, _ = graded
-    earned = {cell: score for cell, score in course.scores("unchanged_release").items() if score[0] != 0}
+    earned = {
+        cell: score for cell, score in course.scores("unchanged_release").items() if score[0] != 0
+    }
     assert not earned, f"the unchanged release should score 0, scored (score, max): {earned}"
 
 
@@ -24,14 +37,20 @@ def test_wrong_solution_loses_points_in_its_task(graded, variant):
     scores = course.scores(student_of(variant, WRONG_STUDENTS))
     for graded_cell in WRONG[variant][2]:
         score, maximum = scores[graded_cell]
-        assert score < maximum, f"{variant}: expected {graded_cell} below {maximum} points, got {score}"
+        assert score < maximum, (
+            f"{variant}: expected {graded_cell} below {maximum} points, got {score}"
+        )
 
 
 @pytest.mark.parametrize("student", sorted(WRONG_STUDENTS))
 def test_wrong_solutions_cost_nothing_in_other_tasks(graded, student):
     course, _ = graded
     targeted = {cell for name in WRONG_STUDENTS[student] for cell in WRONG[name][2]}
-    lost = {cell: s for cell, s in course.scores(student).items() if cell not in targeted and s[0] != s[1]}
+    lost = {
+        cell: s
+        for cell, s in course.scores(student).items()
+        if cell not in targeted and s[0] != s[1]
+    }
     assert not lost, f"{student} ({WRONG_STUDENTS[student]}) lost points in untouched tasks: {lost}"
 
 
@@ -41,17 +60,25 @@ def test_alternative_solution_scores_full_marks(graded, alternative):
     cells = {cell.replace("_solution", "") for cell, _ in ALTERNATIVES[alternative]}
     student = student_of(alternative, ALTERNATIVE_STUDENTS)
     lost = {cell: s for cell, s in course.scores(student).items() if s[0] != s[1]}
-    assert not lost, f"{alternative} (cells {sorted(cells)}) should score full marks, lost (score, max): {lost}"
+    assert not lost, (
+        f"{alternative} (cells {sorted(cells)}) should score full marks, lost (score, max): {lost}"
+    )
 
 
 def test_malformed_submissions_are_reported_and_the_rest_graded(graded):
     course, result = graded
-    assert result.returncode != 0, "nbgrader autograde should exit non-zero when a submission cannot be read"
+    assert result.returncode != 0, (
+        "nbgrader autograde should exit non-zero when a submission cannot be read"
+    )
     for student in MALFORMED:
         assert f"for student '{student}'" in result.stderr, (
-            f"expected nbgrader's log to name the malformed submission of {student!r}; log tail:\n{result.stderr[-2000:]}"
+            f"expected nbgrader's log to name the malformed submission of {student!r}; log "
+            f"tail:\n{result.stderr[-2000:]}"
         )
-    graded_students = [s for s in ("solution", *WRONG_STUDENTS, *ALTERNATIVE_STUDENTS) if course.scores(s)]
+    graded_students = [
+        s for s in ("solution", *WRONG_STUDENTS, *ALTERNATIVE_STUDENTS) if course.scores(s)
+    ]
     assert len(graded_students) == 2 + len(WRONG_STUDENTS) + len(ALTERNATIVE_STUDENTS) - 1, (
-        f"every readable submission should be graded despite the malformed ones, got {graded_students}"
+        "every readable submission should be graded despite the malformed ones, got "
+        f"{graded_students}"
     )

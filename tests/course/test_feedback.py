@@ -10,7 +10,9 @@ from tests_paths import ASSIGNMENT, ROOT
 def hidden_lines() -> set[str]:
     """Distinctive lines of the hidden test suites."""
     return {
-        line.strip() for path in (ROOT / "grader_tests").rglob("*.py") for line in path.read_text().splitlines()
+        line.strip()
+        for path in (ROOT / "grader_tests").rglob("*.py")
+        for line in path.read_text().splitlines()
         if len(line.strip()) > 25 and not line.strip().startswith(("import ", "from ", "#", '"""'))
     }
 
@@ -18,15 +20,31 @@ def hidden_lines() -> set[str]:
 def test_feedback_shows_verdicts_without_hidden_test_code(graded):
     course, _ = graded
     course.nbgrader("generate_feedback", ASSIGNMENT, "--force")
-    pages = {path.parent.parent.name: path.read_text() for path in (course.root / "feedback").rglob("*.html")}
-    assert {"solution", "wrong_1"} <= set(pages), f"expected feedback for solution and wrong_1, got {sorted(pages)}"
-    assert "Hidden tests: 7 of 7 passed" in pages["solution"], "the solution's feedback should list its passed tests"
-    assert "call opt.zero_grad() once per batch" in pages["wrong_1"], "wrong_1's feedback should say what to fix"
+    pages = {
+        path.parent.parent.name: path.read_text()
+        for path in (course.root / "feedback").rglob("*.html")
+    }
+    assert {"solution", "wrong_1"} <= set(pages), (
+        f"expected feedback for solution and wrong_1, got {sorted(pages)}"
+    )
+    assert "Hidden tests: 7 of 7 passed" in pages["solution"], (
+        "the solution's feedback should list its passed tests"
+    )
+    assert "call opt.zero_grad() once per batch" in pages["wrong_1"], (
+        "wrong_1's feedback should say what to fix"
+    )
     lines = hidden_lines()
     for student, page in pages.items():
-        text = re.sub(r"<[^>]+>", "", page).replace("&quot;", '"').replace("&#39;", "'").replace("&gt;", ">")
+        text = (
+            re.sub(r"<[^>]+>", "", page)
+            .replace("&quot;", '"')
+            .replace("&#39;", "'")
+            .replace("&gt;", ">")
+        )
         leaked = sorted(line for line in lines if line in text)
-        assert not leaked, f"feedback of {student} shows hidden test code, expected none: {leaked[:3]}"
+        assert not leaked, (
+            f"feedback of {student} shows hidden test code, expected none: {leaked[:3]}"
+        )
 
 
 def test_export_writes_one_row_per_student(graded):
@@ -34,4 +52,6 @@ def test_export_writes_one_row_per_student(graded):
     course.nbgrader("export")
     rows = (course.root / "grades.csv").read_text().splitlines()
     students = {row.split(",")[3] for row in rows[1:]}
-    assert {"solution", "unchanged_release", "wrong_1"} <= students, f"expected graded students in grades.csv, got {students}"
+    assert {"solution", "unchanged_release", "wrong_1"} <= students, (
+        f"expected graded students in grades.csv, got {students}"
+    )

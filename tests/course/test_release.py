@@ -8,12 +8,15 @@ import nbformat
 from conftest import Course
 from tests_paths import ASSIGNMENT, ROOT
 
-
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 
 
 def release_texts(root: Path) -> dict[Path, str]:
-    return {path: path.read_text(errors="replace") for path in (root / "release").rglob("*") if path.is_file()}
+    return {
+        path: path.read_text(errors="replace")
+        for path in (root / "release").rglob("*")
+        if path.is_file()
+    }
 
 
 def test_committed_release_is_what_nbgrader_generates(released_course: Course):
@@ -21,12 +24,13 @@ def test_committed_release_is_what_nbgrader_generates(released_course: Course):
     committed_path = ROOT / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     committed = committed_path.read_text()
     assert nbformat.reads(committed, as_version=4) == generated, (
-        f"{committed_path} differs from what `nbgrader generate_assignment` makes of source/: run `make release`"
+        f"{committed_path} differs from what `nbgrader generate_assignment` makes of source/: "
+        "run `make release`"
     )
 
 
 def solution_region_lines(source) -> set[str]:
-    """Distinctive lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` of the source notebook."""
+    """Distinctive lines between the solution markers of the source notebook."""
     lines, inside = set(), False
     for cell in source.cells:
         for line in cell.source.splitlines():
@@ -41,8 +45,11 @@ def leaked_solution_lines(source, release) -> list[str]:
     """Solution lines of ``source`` found in code cells of ``release``."""
     solution = solution_region_lines(source)
     return sorted(
-        line.strip() for cell in release.cells if cell.cell_type == "code"
-        for line in cell.source.splitlines() if line.strip() in solution
+        line.strip()
+        for cell in release.cells
+        if cell.cell_type == "code"
+        for line in cell.source.splitlines()
+        if line.strip() in solution
     )
 
 
@@ -59,13 +66,17 @@ def test_leak_check_finds_a_planted_solution_line(released_course: Course):
     release = released_course.notebook("release")
     release.cells[-1].source += "\n    gx = convolution_two_dimensional(image, SOBEL_X)"
     leaked = leaked_solution_lines(released_course.notebook("source"), release)
-    assert leaked == ["gx = convolution_two_dimensional(image, SOBEL_X)"], f"expected the planted line, got {leaked}"
+    assert leaked == ["gx = convolution_two_dimensional(image, SOBEL_X)"], (
+        f"expected the planted line, got {leaked}"
+    )
 
 
 def test_release_has_nothing_from_grader_tests(released_course: Course):
     hidden = ROOT / "grader_tests"
     hidden_lines = {
-        line.strip() for path in hidden.rglob("*.py") for line in path.read_text().splitlines()
+        line.strip()
+        for path in hidden.rglob("*.py")
+        for line in path.read_text().splitlines()
         if len(line.strip()) > 25 and not line.strip().startswith(("import ", "from ", "#"))
     }
     hidden_names = {path.name for path in hidden.rglob("*.py")}
@@ -77,8 +88,12 @@ def test_release_has_nothing_from_grader_tests(released_course: Course):
 
 def test_every_graded_cell_has_a_hidden_test_module_and_back(released_course: Course):
     graded = {
-        cell.metadata.nbgrader["grade_id"] for cell in released_course.notebook("source").cells
-        if cell.metadata.get("nbgrader", {}).get("grade") and not cell.metadata.nbgrader.get("solution")
+        cell.metadata.nbgrader["grade_id"]
+        for cell in released_course.notebook("source").cells
+        if cell.metadata.get("nbgrader", {}).get("grade")
+        and not cell.metadata.nbgrader.get("solution")
     }
     modules = {path.stem for path in (ROOT / "grader_tests" / ASSIGNMENT).glob("test_*.py")}
-    assert graded == modules, f"graded test cells {sorted(graded)} and hidden modules {sorted(modules)} differ"
+    assert graded == modules, (
+        f"graded test cells {sorted(graded)} and hidden modules {sorted(modules)} differ"
+    )

@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 from nbgrader.preprocessors import Execute, LimitOutput, SaveAutoGrades
+from tests_paths import ROOT
 
 from grading.preprocessors import RunHiddenTests, autograde_preprocessors, verdict
-from tests_paths import ROOT
 
 
 def entry(outcome, message=""):
@@ -18,8 +18,11 @@ def entry(outcome, message=""):
 def test_hidden_tests_run_after_the_kernel_and_before_grades_are_saved():
     steps = autograde_preprocessors()
     position = steps.index(RunHiddenTests)
-    assert steps.index(Execute) < position < steps.index(LimitOutput) < steps.index(SaveAutoGrades), (
-        f"expected Execute < RunHiddenTests < LimitOutput < SaveAutoGrades, got {[s.__name__ for s in steps]}"
+    assert (
+        steps.index(Execute) < position < steps.index(LimitOutput) < steps.index(SaveAutoGrades)
+    ), (
+        "expected Execute < RunHiddenTests < LimitOutput < SaveAutoGrades, got "
+        f"{[s.__name__ for s in steps]}"
     )
 
 
@@ -30,14 +33,20 @@ def test_course_config_loads_and_uses_the_pipeline():
         "steps = config.Autograde.autograde_preprocessors\n"
         "print([s.__name__ for s in steps], config.CourseDirectory.autograded_directory)\n"
     )
-    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
     assert "RunHiddenTests" in output and "autograde" in output.split("]")[-1], f"got {output!r}"
 
 
 def test_verdict_gives_points_in_proportion_to_passed_tests():
-    earned, text = verdict([entry("passed"), entry("failed", "expected 1, got 2"), entry("passed")], 3)
+    earned, text = verdict(
+        [entry("passed"), entry("failed", "expected 1, got 2"), entry("passed")], 3
+    )
     assert earned == 2, f"2 of 3 tests on a 3-point cell should earn 2, got {earned}"
-    assert "2 of 3 passed" in text and "expected 1, got 2" in text, f"the report should explain, got {text!r}"
+    assert "2 of 3 passed" in text and "expected 1, got 2" in text, (
+        f"the report should explain, got {text!r}"
+    )
 
 
 def test_verdict_ignores_skipped_tests():

@@ -13,7 +13,10 @@ PREAMBLE = "import numpy as np\nimport torch\nfrom torch import nn\n"
 
 
 def start(cells: dict[str, str], timeout: float = 20.0) -> StudentProcess:
-    bundle = {"preamble": [PREAMBLE], "cells": [{"grade_id": k, "source": v} for k, v in cells.items()]}
+    bundle = {
+        "preamble": [PREAMBLE],
+        "cells": [{"grade_id": k, "source": v} for k, v in cells.items()],
+    }
     return StudentProcess(bundle, timeout=timeout)
 
 
@@ -22,7 +25,9 @@ def test_call_returns_the_result_and_the_arguments_afterwards():
     try:
         result, after = process.call("double", np.arange(3.0))
         np.testing.assert_array_equal(result, [0.0, 2.0, 4.0])
-        np.testing.assert_array_equal(after[0], [0.0, 2.0, 4.0], err_msg="the in-place change should be visible")
+        np.testing.assert_array_equal(
+            after[0], [0.0, 2.0, 4.0], err_msg="the in-place change should be visible"
+        )
     finally:
         process.close()
 
@@ -40,14 +45,19 @@ def test_missing_names_and_failed_cells_are_explained():
 def test_student_errors_name_the_cell_and_line():
     process = start({"fail_cell": "def f():\n    return 1 / 0"})
     try:
-        with pytest.raises(StudentError, match=r"ZeroDivisionError: division by zero \(fail_cell, line 2\)"):
+        with pytest.raises(
+            StudentError, match=r"ZeroDivisionError: division by zero \(fail_cell, line 2\)"
+        ):
             process.call("f")
     finally:
         process.close()
 
 
 def test_an_infinite_loop_times_out_and_the_next_call_works():
-    process = start({"cells": "def spin():\n    while True:\n        pass\n\ndef one():\n    return 1"}, timeout=3)
+    process = start(
+        {"cells": "def spin():\n    while True:\n        pass\n\ndef one():\n    return 1"},
+        timeout=3,
+    )
     try:
         started = time.monotonic()
         with pytest.raises(StudentTimeout, match="within 3 s"):
@@ -58,10 +68,13 @@ def test_an_infinite_loop_times_out_and_the_next_call_works():
         process.close()
 
 
-@pytest.mark.parametrize(("code", "message"), [
-    ("import os\ndef die():\n    os._exit(3)", "exited with code 3"),
-    ("import ctypes\ndef die():\n    ctypes.string_at(0)", "killed by signal 11"),
-])
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("import os\ndef die():\n    os._exit(3)", "exited with code 3"),
+        ("import ctypes\ndef die():\n    ctypes.string_at(0)", "killed by signal 11"),
+    ],
+)
 def test_a_crash_is_reported_and_the_next_call_works(code, message):
     process = start({"cell": code + "\n\ndef one():\n    return 1"})
     try:
@@ -73,7 +86,9 @@ def test_a_crash_is_reported_and_the_next_call_works(code, message):
 
 
 def test_sys_exit_and_input_are_ordinary_failures():
-    process = start({"cell": "import sys\ndef leave():\n    sys.exit(2)\n\ndef ask():\n    return input()"})
+    process = start(
+        {"cell": "import sys\ndef leave():\n    sys.exit(2)\n\ndef ask():\n    return input()"}
+    )
     try:
         with pytest.raises(StudentError, match=r"sys.exit\(2\)"):
             process.call("leave")
@@ -84,8 +99,12 @@ def test_sys_exit_and_input_are_ordinary_failures():
 
 
 def test_prints_do_not_disturb_the_channel():
-    process = start({"cell": "import sys\nprint('x' * 100000)\ndef f():\n    print('hello')\n    "
-                             "sys.stderr.write('warn')\n    return 5"})
+    process = start(
+        {
+            "cell": "import sys\nprint('x' * 100000)\ndef f():\n    print('hello')\n    "
+            "sys.stderr.write('warn')\n    return 5"
+        }
+    )
     try:
         assert process.call("f")[0] == 5, "printing should not corrupt the reply"
     finally:
@@ -93,14 +112,23 @@ def test_prints_do_not_disturb_the_channel():
 
 
 def test_references_replace_student_functions_only_during_the_call():
-    process = start({"cell": "def helper(x):\n    return 'student'\n\ndef uses_helper():\n    return helper(0)"})
+    process = start(
+        {"cell": "def helper(x):\n    return 'student'\n\ndef uses_helper():\n    return helper(0)"}
+    )
     try:
         assert process.call("uses_helper", references=["add_padding_1d"])[0] == "student"
-        code = "def add_padding_1d(x, k):\n    return 'wrong'\n\ndef conv(x):\n    return add_padding_1d(x, 3)"
+        code = (
+            "def add_padding_1d(x, k):\n    return 'wrong'\n\n"
+            "def conv(x):\n    return add_padding_1d(x, 3)"
+        )
         process.close()
         process = start({"cell": code})
         padded, _ = process.call("conv", np.ones(2), references=["add_padding_1d"])
-        np.testing.assert_array_equal(padded, [0.0, 1.0, 1.0, 0.0], err_msg="the trusted padding should be used")
-        assert process.call("conv", np.ones(2))[0] == "wrong", "the student's function should be back afterwards"
+        np.testing.assert_array_equal(
+            padded, [0.0, 1.0, 1.0, 0.0], err_msg="the trusted padding should be used"
+        )
+        assert process.call("conv", np.ones(2))[0] == "wrong", (
+            "the student's function should be back afterwards"
+        )
     finally:
         process.close()

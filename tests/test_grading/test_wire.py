@@ -21,15 +21,23 @@ def test_plain_values_and_containers_survive():
 
 
 def test_arrays_keep_dtype_and_values():
-    for array in (np.arange(6).reshape(2, 3), np.linspace(0, 1, 4, dtype=np.float32), np.array([True, False])):
+    for array in (
+        np.arange(6).reshape(2, 3),
+        np.linspace(0, 1, 4, dtype=np.float32),
+        np.array([True, False]),
+    ):
         back = round_trip(array)
-        assert type(back) is np.ndarray and back.dtype == array.dtype, f"expected {array.dtype}, got {back!r}"
+        assert type(back) is np.ndarray and back.dtype == array.dtype, (
+            f"expected {array.dtype}, got {back!r}"
+        )
         np.testing.assert_array_equal(back, array)
 
 
 def test_tensors_come_back_marked_as_tensors():
     back = round_trip(torch.ones(2, 3))
-    assert isinstance(back, wire.TensorValue) and back.shape == (2, 3), f"expected a (2, 3) TensorValue, got {back!r}"
+    assert isinstance(back, wire.TensorValue) and back.shape == (2, 3), (
+        f"expected a (2, 3) TensorValue, got {back!r}"
+    )
 
 
 def test_objects_with_custom_equality_are_not_sent():
@@ -51,7 +59,9 @@ def test_array_subclasses_become_plain_arrays():
 
 
 def test_object_arrays_are_not_sent():
-    assert isinstance(round_trip(np.array([object()])), wire.Unsupported), "object arrays would need pickle"
+    assert isinstance(round_trip(np.array([object()])), wire.Unsupported), (
+        "object arrays would need pickle"
+    )
 
 
 def test_frames_round_trip_and_report_eof():

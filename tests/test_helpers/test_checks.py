@@ -23,18 +23,48 @@ CORRECT = [
     (checks.check_add_padding_1d, pad1),
     (checks.check_add_padding_2d, pad2),
     (checks.check_convolution_one_dimensional, lambda x, h: np.convolve(x, h, mode="same")),
-    (checks.check_convolution_two_dimensional, lambda x, h: scipy.signal.convolve2d(x, h, mode="same")),
-    (checks.check_sobel_edges, lambda im, t: np.hypot(scipy.signal.convolve2d(im, checks.SOBEL_X, mode="same"),
-                                                      scipy.signal.convolve2d(im, checks.SOBEL_Y, mode="same")) > t),
-    (checks.check_criterion_and_optimizer, lambda m: (nn.CrossEntropyLoss(), torch.optim.Adam(m.parameters()))),
+    (
+        checks.check_convolution_two_dimensional,
+        lambda x, h: scipy.signal.convolve2d(x, h, mode="same"),
+    ),
+    (
+        checks.check_sobel_edges,
+        lambda im, t: (
+            np.hypot(
+                scipy.signal.convolve2d(im, checks.SOBEL_X, mode="same"),
+                scipy.signal.convolve2d(im, checks.SOBEL_Y, mode="same"),
+            )
+            > t
+        ),
+    ),
+    (
+        checks.check_criterion_and_optimizer,
+        lambda m: (nn.CrossEntropyLoss(), torch.optim.Adam(m.parameters())),
+    ),
 ]
 WRONG = [
-    (checks.check_add_padding_1d, lambda x, k: np.pad(np.asarray(x, dtype=float), k), "filter_size // 2"),
+    (
+        checks.check_add_padding_1d,
+        lambda x, k: np.pad(np.asarray(x, dtype=float), k),
+        "filter_size // 2",
+    ),
     (checks.check_add_padding_2d, lambda x, s: pad2(x, s[::-1]), "kh // 2 rows"),
-    (checks.check_convolution_one_dimensional, lambda x, h: np.correlate(x, h, mode="same"), "flip"),
-    (checks.check_convolution_two_dimensional, lambda x, h: scipy.signal.correlate2d(x, h, mode="same"), "flip"),
+    (
+        checks.check_convolution_one_dimensional,
+        lambda x, h: np.correlate(x, h, mode="same"),
+        "flip",
+    ),
+    (
+        checks.check_convolution_two_dimensional,
+        lambda x, h: scipy.signal.correlate2d(x, h, mode="same"),
+        "flip",
+    ),
     (checks.check_sobel_edges, lambda im, t: np.zeros(im.shape), "boolean"),
-    (checks.check_criterion_and_optimizer, lambda m: (nn.MSELoss(), torch.optim.Adam(m.parameters())), "criterion"),
+    (
+        checks.check_criterion_and_optimizer,
+        lambda m: (nn.MSELoss(), torch.optim.Adam(m.parameters())),
+        "criterion",
+    ),
 ]
 
 

@@ -7,7 +7,14 @@ import pytest
 import torch
 from PIL import Image
 
-from helpers import SOBEL_X, SOBEL_Y, accuracy, gaussian_kernel, load_blackwhite_image, training_epochs
+from helpers import (
+    SOBEL_X,
+    SOBEL_Y,
+    accuracy,
+    gaussian_kernel,
+    load_blackwhite_image,
+    training_epochs,
+)
 
 
 @pytest.mark.parametrize("mode", ["RGB", "RGBA", "L"])
@@ -18,14 +25,20 @@ def test_load_blackwhite_image_gives_2d_floats_in_unit_range(tmp_path, mode):
     image = Image.fromarray(pixels, "RGBA").convert(mode)
     image.save(tmp_path / "image.png")
     grey = load_blackwhite_image(tmp_path / "image.png")
-    assert grey.shape == (4, 6) and grey.dtype == np.float64, f"expected (4, 6) float64, got {grey.shape} {grey.dtype}"
-    assert grey.min() == 0.0 and grey.max() == 1.0, f"expected black 0 and white 1, got [{grey.min()}, {grey.max()}]"
+    assert grey.shape == (4, 6) and grey.dtype == np.float64, (
+        f"expected (4, 6) float64, got {grey.shape} {grey.dtype}"
+    )
+    assert grey.min() == 0.0 and grey.max() == 1.0, (
+        f"expected black 0 and white 1, got [{grey.min()}, {grey.max()}]"
+    )
 
 
 def test_transparent_pixels_count_as_white(tmp_path):
     Image.new("RGBA", (3, 2), (0, 0, 0, 0)).save(tmp_path / "clear.png")
     grey = load_blackwhite_image(tmp_path / "clear.png")
-    np.testing.assert_array_equal(grey, np.ones((2, 3)), err_msg="transparent pixels should load as white (1.0)")
+    np.testing.assert_array_equal(
+        grey, np.ones((2, 3)), err_msg="transparent pixels should load as white (1.0)"
+    )
 
 
 def test_missing_image_is_a_clear_error(tmp_path):
@@ -44,7 +57,9 @@ def test_gaussian_kernel_is_normalised_and_symmetric():
     assert kernel.shape == (5, 5), f"expected (5, 5), got {kernel.shape}"
     np.testing.assert_allclose(kernel.sum(), 1.0, err_msg="the kernel should sum to 1")
     np.testing.assert_allclose(kernel, kernel.T, err_msg="the kernel should be symmetric")
-    assert kernel.argmax() == 12, f"expected the peak in the centre (index 12), got {kernel.argmax()}"
+    assert kernel.argmax() == 12, (
+        f"expected the peak in the centre (index 12), got {kernel.argmax()}"
+    )
 
 
 def test_gaussian_kernel_rejects_bad_arguments():
@@ -54,13 +69,19 @@ def test_gaussian_kernel_rejects_bad_arguments():
 
 def test_sobel_kernels_respond_to_their_direction():
     vertical_edge = np.tile([0.0, 0.0, 1.0], (3, 1))
-    assert np.sum(vertical_edge * SOBEL_X[::-1, ::-1]) != 0, "SOBEL_X should respond to a vertical edge"
-    assert np.sum(vertical_edge * SOBEL_Y[::-1, ::-1]) == 0, "SOBEL_Y should not respond to a vertical edge"
+    assert np.sum(vertical_edge * SOBEL_X[::-1, ::-1]) != 0, (
+        "SOBEL_X should respond to a vertical edge"
+    )
+    assert np.sum(vertical_edge * SOBEL_Y[::-1, ::-1]) == 0, (
+        "SOBEL_Y should not respond to a vertical edge"
+    )
 
 
 def test_accuracy_is_the_fraction_of_correct_predictions():
     logits = torch.tensor([[2.0, 1.0], [0.0, 3.0], [5.0, 1.0], [0.0, 1.0]])
-    assert accuracy(logits, torch.tensor([0, 1, 1, 1])) == pytest.approx(0.75), "3 of 4 correct should give 0.75"
+    assert accuracy(logits, torch.tensor([0, 1, 1, 1])) == pytest.approx(0.75), (
+        "3 of 4 correct should give 0.75"
+    )
 
 
 def test_accuracy_rejects_mismatched_shapes():

@@ -1,4 +1,4 @@
-"""MNIST loading: full MNIST when present, the embedded subset otherwise, clear errors for bad files."""
+"""MNIST loading: full MNIST when present, else the embedded subset; clear errors for bad files."""
 
 from __future__ import annotations
 
@@ -19,35 +19,52 @@ def write_raw_mnist(root, n_train=12, n_test=5):
     for prefix, n in (("train", n_train), ("t10k", n_test)):
         images = rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
         (raw / f"{prefix}-images-idx3-ubyte").write_bytes(
-            (2051).to_bytes(4, "big") + n.to_bytes(4, "big") + (28).to_bytes(4, "big") * 2 + images.tobytes()
+            (2051).to_bytes(4, "big")
+            + n.to_bytes(4, "big")
+            + (28).to_bytes(4, "big") * 2
+            + images.tobytes()
         )
         labels = rng.integers(0, 10, size=n, dtype=np.uint8)
-        (raw / f"{prefix}-labels-idx1-ubyte").write_bytes((2049).to_bytes(4, "big") + n.to_bytes(4, "big") + labels.tobytes())
+        (raw / f"{prefix}-labels-idx1-ubyte").write_bytes(
+            (2049).to_bytes(4, "big") + n.to_bytes(4, "big") + labels.tobytes()
+        )
     return raw
 
 
 def test_embedded_subset_is_the_default(tmp_path, capsys):
     shutil.copy(DATA_DIR / EMBEDDED_FILE_NAME, tmp_path / EMBEDDED_FILE_NAME)
     train, test = load_mnist(tmp_path)
-    assert (len(train), len(test)) == (8000, 2000), f"expected 8000/2000 images, got {len(train)}/{len(test)}"
+    assert (len(train), len(test)) == (8000, 2000), (
+        f"expected 8000/2000 images, got {len(train)}/{len(test)}"
+    )
     image, label = train[0]
-    assert image.shape == (1, 28, 28) and image.dtype == torch.float32, f"got {image.shape} {image.dtype}"
-    assert 0.0 <= image.min() and image.max() <= 1.0, f"expected values in [0, 1], got [{image.min()}, {image.max()}]"
+    assert image.shape == (1, 28, 28) and image.dtype == torch.float32, (
+        f"got {image.shape} {image.dtype}"
+    )
+    assert 0.0 <= image.min() and image.max() <= 1.0, (
+        f"expected values in [0, 1], got [{image.min()}, {image.max()}]"
+    )
     assert isinstance(label, int), f"expected an int label, got {type(label)}"
-    assert "embedded MNIST subset" in capsys.readouterr().out, "load_mnist should print which data it uses"
+    assert "embedded MNIST subset" in capsys.readouterr().out, (
+        "load_mnist should print which data it uses"
+    )
 
 
 def test_embedded_subset_has_every_class_in_both_splits(tmp_path):
     shutil.copy(DATA_DIR / EMBEDDED_FILE_NAME, tmp_path / EMBEDDED_FILE_NAME)
     for dataset in load_mnist(tmp_path, verbose=False):
         counts = torch.bincount(dataset.targets, minlength=10)
-        assert (counts > 100).all(), f"expected over 100 images of each class, got {counts.tolist()}"
+        assert (counts > 100).all(), (
+            f"expected over 100 images of each class, got {counts.tolist()}"
+        )
 
 
 def test_full_mnist_is_used_when_present(tmp_path, capsys):
     write_raw_mnist(tmp_path)
     train, test = load_mnist(tmp_path)
-    assert (len(train), len(test)) == (12, 5), f"expected the 12/5 images written, got {len(train)}/{len(test)}"
+    assert (len(train), len(test)) == (12, 5), (
+        f"expected the 12/5 images written, got {len(train)}/{len(test)}"
+    )
     assert "full MNIST" in capsys.readouterr().out, "load_mnist should say it uses full MNIST"
 
 
@@ -78,12 +95,18 @@ def test_failed_download_falls_back_to_the_subset(tmp_path, monkeypatch, capsys)
 
     monkeypatch.setattr("torchvision.datasets.MNIST.download", offline)
     train, _ = load_mnist(tmp_path, download=True)
-    assert len(train) == 8000, f"expected the embedded subset after a failed download, got {len(train)} images"
-    assert "Could not download MNIST" in capsys.readouterr().out, "the failed download should be reported"
+    assert len(train) == 8000, (
+        f"expected the embedded subset after a failed download, got {len(train)} images"
+    )
+    assert "Could not download MNIST" in capsys.readouterr().out, (
+        "the failed download should be reported"
+    )
 
 
 def test_raw_file_names_are_torchvisions():
     from torchvision.datasets import MNIST
 
     expected = {name.removesuffix(".gz") for name, _ in MNIST.resources}
-    assert set(RAW_FILES) == expected, f"expected torchvision's raw names {sorted(expected)}, got {sorted(RAW_FILES)}"
+    assert set(RAW_FILES) == expected, (
+        f"expected torchvision's raw names {sorted(expected)}, got {sorted(RAW_FILES)}"
+    )
