@@ -5,8 +5,10 @@ Stages, one module each:
 - :mod:`grading.preprocessors`: the nbgrader preprocessor that runs the hidden tests of every graded
   test cell and writes their verdict (a report and the partial points) into the cell.
 - :mod:`grading.judge`: runs the hidden pytest suites of ``grader_tests/`` in a process of its own,
-  which never executes student code.
+  which never executes student code (:mod:`grading.pytest_plugin` gives tests ``student``).
 - :mod:`grading.student`: the judge's handle on a separate worker process that runs the student's
   code (:mod:`grading.worker`, with trusted probes from :mod:`grading.probes`).
 - :mod:`grading.wire`: the data-only messages between the two (JSON and ``.npy``; never pickle).
+- :mod:`grading.course`, :mod:`grading.submissions`, :mod:`grading.samples`, :mod:`grading.demo`:
+  the course as nbgrader sees it, submission builders, the demo's samples and the demo itself.
 """

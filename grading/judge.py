@@ -17,11 +17,18 @@ from pathlib import Path
 
 import pytest
 
+from grading.student import DEFAULT_TASK_TIMEOUT
+
 PYTEST_INI = Path(__file__).with_name("judge_pytest.ini")
 
 
 def run(
-    *, tests: Path, modules: list[str], bundle: Path, report: Path, task_timeout: float = 60.0
+    *,
+    tests: Path,
+    modules: list[str],
+    bundle: Path,
+    report: Path,
+    task_timeout: float = DEFAULT_TASK_TIMEOUT,
 ) -> int:
     """Run pytest on ``tests/<module>.py`` for each module; write the report; return pytest's code.
 
@@ -93,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tests", type=Path, required=True, help="folder of hidden test modules")
     parser.add_argument("--bundle", type=Path, required=True, help="submission bundle (JSON)")
     parser.add_argument("--report", type=Path, required=True, help="JSON report to write")
-    parser.add_argument("--task-timeout", type=float, default=60.0, help="seconds per request")
+    parser.add_argument(
+        "--task-timeout", type=float, default=DEFAULT_TASK_TIMEOUT, help="seconds per request"
+    )
     parser.add_argument("modules", nargs="+", help="hidden test modules to run")
     args = parser.parse_args(argv)
     return run(

@@ -13,6 +13,7 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Float, List, Unicode
 
 from grading.judge import judge
+from grading.student import DEFAULT_TASK_TIMEOUT
 
 PASS, FAIL, SKIP = "\u2714", "\u2718", "-"
 
@@ -70,9 +71,9 @@ class RunHiddenTests(NbGraderPreprocessor):
         ["imports"],
         help="Grade ids of locked cells run, from the gradebook, before the solution cells.",
     ).tag(config=True)
-    task_timeout = Float(60.0, help="Seconds one call into the student's code may take.").tag(
-        config=True
-    )
+    task_timeout = Float(
+        DEFAULT_TASK_TIMEOUT, help="Seconds one call into the student's code may take."
+    ).tag(config=True)
     judge_timeout = Float(1800.0, help="Seconds all hidden tests of one notebook may take.").tag(
         config=True
     )

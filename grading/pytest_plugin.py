@@ -14,14 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from grading.student import StudentError, StudentProcess
+from grading.student import DEFAULT_TASK_TIMEOUT, StudentError, StudentProcess
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("judge")
     group.addoption("--submission", type=Path, help="submission bundle (JSON) to judge")
     group.addoption(
-        "--task-timeout", type=float, default=60.0, help="seconds per request to student code"
+        "--task-timeout",
+        type=float,
+        default=DEFAULT_TASK_TIMEOUT,
+        help="seconds per request to student code",
     )
     group.addoption("--report", type=Path, help="where to write the JSON report")
 

@@ -19,6 +19,9 @@ from typing import Any
 
 from grading import wire
 
+#: Seconds one request to the student's code may take, unless configured otherwise.
+DEFAULT_TASK_TIMEOUT = 60.0
+
 
 class StudentError(Exception):
     """The student's code failed a request; the message is meant for the student."""
@@ -106,7 +109,7 @@ class StudentProcess:
         reply = self._receive(what, self.timeout)
         if not reply["ok"]:
             message = reply["error"]
-            if message.startswith("StudentNameError") and self.load_errors:
+            if reply.get("missing_name") and self.load_errors:
                 failed = "; ".join(f"{cell}: {error}" for cell, error in self.load_errors.items())
                 message += f" (these solution cells failed to run: {failed})"
             raise StudentError(message)

@@ -30,6 +30,8 @@ def describe(error: BaseException) -> str:
             where = f" ({frame.f_code.co_filename[len(CELL_FILENAME_PREFIX) : -1]}, line {line})"
     if isinstance(error, SystemExit):
         return f"your code called sys.exit({error.code!r}){where}"
+    if isinstance(error, probes.ProbeError | probes.StudentNameError):
+        return f"{error}{where}"
     if isinstance(error, NotImplementedError):
         return f"not implemented yet{where}: replace `raise NotImplementedError()` with your code"
     message = str(error).strip()
@@ -90,7 +92,11 @@ def serve(bundle_path: Path) -> None:
         try:
             reply = {"ok": True, "value": wire.encode(handle(namespace, request))}
         except BaseException as error:  # noqa: BLE001 - reported to the judge, which decides
-            reply = {"ok": False, "error": describe(error)}
+            reply = {
+                "ok": False,
+                "error": describe(error),
+                "missing_name": isinstance(error, probes.StudentNameError),
+            }
         wire.send(channel_out, reply)
 
 
