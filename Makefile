@@ -13,6 +13,9 @@ export PATH := $(abspath $(BIN)):$(PATH)
 setup: $(STAMP)  ## create .venv from the pinned dependencies (does nothing when up to date)
 
 $(STAMP): requirements.txt pyproject.toml
+	@# The sandbox that confines student code while grading (grading/sandbox.py) needs bubblewrap.
+	command -v bwrap >/dev/null || (apt-get update -qq && apt-get install -y -qq bubblewrap) \
+		|| echo "make setup: could not install bubblewrap; grading will refuse to run unconfined"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt

@@ -21,3 +21,9 @@ c.RunHiddenTests.tests_directory = str(COURSE_ROOT / "grader_tests")
 c.RunHiddenTests.preamble_cells = ["imports"]
 c.RunHiddenTests.task_timeout = 60.0
 c.RunHiddenTests.judge_timeout = 1800.0
+
+# Student code (the kernel and the hidden tests' worker) runs confined (grading/sandbox.py): it sees
+# the course root only through Sandbox.readable, writes only to its own folder, and gets this much
+# data memory. Requires bubblewrap; Sandbox.enabled = False grades unconfined.
+c.Sandbox.course_root = str(COURSE_ROOT)
+c.Sandbox.memory_limit = 4 * 1024**3

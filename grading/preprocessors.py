@@ -13,6 +13,8 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Float, List, Unicode
 
 from grading.judge import judge
+from grading.kernel import SandboxedExecute
+from grading.sandbox import Sandbox
 from grading.student import DEFAULT_TASK_TIMEOUT
 
 PASS, FAIL, SKIP = "\u2714", "\u2718", "-"
@@ -112,6 +114,7 @@ class RunHiddenTests(NbGraderPreprocessor):
             modules=modules,
             task_timeout=self.task_timeout,
             timeout=self.judge_timeout,
+            sandbox=Sandbox(parent=self),
         )
         for entry in entries:
             if entry.get("grader_error"):
@@ -142,11 +145,12 @@ class RunHiddenTests(NbGraderPreprocessor):
 
 
 def autograde_preprocessors() -> list[type]:
-    """nbgrader's autograde steps with :class:`RunHiddenTests` right after ``Execute``.
+    """nbgrader's autograde steps, with the kernel in the sandbox and the hidden tests after it.
 
-    It must come after the kernel ran (whose test-cell outputs it replaces) and before
-    ``LimitOutput`` and ``SaveAutoGrades`` (which read its verdict).
+    :class:`RunHiddenTests` must come after the kernel ran (whose test-cell outputs it replaces) and
+    before ``LimitOutput`` and ``SaveAutoGrades`` (which read its verdict).
     """
     steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
-    steps.insert(steps.index(Execute) + 1, RunHiddenTests)
+    position = steps.index(Execute)
+    steps[position : position + 1] = [SandboxedExecute, RunHiddenTests]
     return steps

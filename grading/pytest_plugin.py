@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from grading.sandbox import Sandbox
 from grading.student import DEFAULT_TASK_TIMEOUT, StudentError, StudentProcess
 
 
@@ -27,13 +28,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="seconds per request to student code",
     )
     group.addoption("--report", type=Path, help="where to write the JSON report")
+    group.addoption(
+        "--sandbox", type=json.loads, help="Sandbox settings (JSON); absent: unconfined"
+    )
 
 
 @pytest.fixture(scope="session")
 def student(request: pytest.FixtureRequest) -> Iterator[StudentProcess]:
     """The submission, running in its own worker process."""
     bundle = json.loads(request.config.getoption("--submission").read_text())
-    process = StudentProcess(bundle, timeout=request.config.getoption("--task-timeout"))
+    settings = request.config.getoption("--sandbox")
+    process = StudentProcess(
+        bundle,
+        timeout=request.config.getoption("--task-timeout"),
+        sandbox=None if settings is None else Sandbox(**settings),
+    )
     try:
         yield process
     finally:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from grading import wire
+from grading.sandbox import Sandbox
 
 #: Seconds one request to the student's code may take, unless configured otherwise.
 DEFAULT_TASK_TIMEOUT = 60.0
@@ -42,11 +43,19 @@ class StudentProcess:
         bundle: the submission bundle (``preamble`` and ``cells``, see :mod:`grading.worker`).
         timeout: seconds one request may take.
         load_timeout: seconds starting the worker may take (imports and solution cells).
+        sandbox: confines the worker; ``None`` runs it with the judge's rights.
     """
 
-    def __init__(self, bundle: dict, timeout: float, load_timeout: float = 120.0) -> None:
+    def __init__(
+        self,
+        bundle: dict,
+        timeout: float,
+        load_timeout: float = 120.0,
+        sandbox: Sandbox | None = None,
+    ) -> None:
         self.timeout = timeout
         self.load_timeout = load_timeout
+        self.sandbox = sandbox
         self._workdir = tempfile.TemporaryDirectory(prefix="ex-student-")
         self._bundle_path = Path(self._workdir.name) / "bundle.json"
         self._bundle_path.write_text(json.dumps(bundle))
@@ -54,14 +63,20 @@ class StudentProcess:
         self.load_errors: dict[str, str] = {}
 
     def _start(self) -> None:
-        sandbox = Path(self._workdir.name) / "cwd"
-        sandbox.mkdir(exist_ok=True)
+        workdir = Path(self._workdir.name)
+        cwd = workdir / "cwd"
+        cwd.mkdir(exist_ok=True)
+        command = [sys.executable, "-I", "-m", "grading.worker", str(self._bundle_path)]
+        if self.sandbox is not None:
+            command = self.sandbox.wrap(
+                command, writable=[cwd], readable=[self._bundle_path], cwd=cwd
+            )
         self._process = subprocess.Popen(
-            [sys.executable, "-I", "-m", "grading.worker", str(self._bundle_path)],
+            command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            cwd=sandbox,
+            cwd=cwd,
             start_new_session=True,
             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         )

@@ -2,24 +2,39 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
 from tests_paths import ASSIGNMENT, ROOT
 
 
-def hidden_lines() -> set[str]:
-    """Distinctive lines of the hidden test suites that the notebook itself does not contain
-    (the reference solutions share lines with the solution a student may write)."""
-    notebook = (ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+def hidden_lines(submission: str) -> set[str]:
+    """Distinctive lines of the hidden test suites that are not in the student's own ``submission``
+    (a reference solution shares lines with what a student may write, and feedback shows it)."""
     return {
         line.strip()
         for path in (ROOT / "grader_tests").rglob("*.py")
         for line in path.read_text().splitlines()
         if len(line.strip()) > 25
         and not line.strip().startswith(("import ", "from ", "#", '"""'))
-        and json.dumps(line.strip())[1:-1] not in notebook
+        and json.dumps(line.strip())[1:-1] not in submission
     }
+
+
+def page_text(page: str) -> str:
+    """The text of an HTML page, tags removed and entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def test_leak_check_finds_a_planted_hidden_line():
+    planted = (
+        "<pre>"
+        + html.escape("    expected = reference.convolution_one_dimensional(x, h)")
+        + "</pre>"
+    )
+    leaked = [line for line in hidden_lines(submission="") if line in page_text(planted)]
+    assert leaked == ["expected = reference.convolution_one_dimensional(x, h)"], f"got {leaked}"
 
 
 def test_feedback_shows_verdicts_without_hidden_test_code(graded):
@@ -38,15 +53,10 @@ def test_feedback_shows_verdicts_without_hidden_test_code(graded):
     assert "call opt.zero_grad() once per batch" in pages["wrong_1"], (
         "wrong_1's feedback should say what to fix"
     )
-    lines = hidden_lines()
     for student, page in pages.items():
-        text = (
-            re.sub(r"<[^>]+>", "", page)
-            .replace("&quot;", '"')
-            .replace("&#39;", "'")
-            .replace("&gt;", ">")
-        )
-        leaked = sorted(line for line in lines if line in text)
+        submitted = course.root / "submitted" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+        lines = hidden_lines(submitted.read_text())
+        leaked = sorted(line for line in lines if line in page_text(page))
         assert not leaked, (
             f"feedback of {student} shows hidden test code, expected none: {leaked[:3]}"
         )

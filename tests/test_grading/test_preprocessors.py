@@ -8,6 +8,7 @@ import sys
 from nbgrader.preprocessors import Execute, LimitOutput, SaveAutoGrades
 from tests_paths import ROOT
 
+from grading.kernel import SandboxedExecute
 from grading.preprocessors import RunHiddenTests, autograde_preprocessors, verdict
 
 
@@ -15,13 +16,15 @@ def entry(outcome, message=""):
     return {"outcome": outcome, "description": f"a {outcome} test", "message": message}
 
 
-def test_hidden_tests_run_after_the_kernel_and_before_grades_are_saved():
+def test_hidden_tests_run_after_the_sandboxed_kernel_and_before_grades_are_saved():
     steps = autograde_preprocessors()
-    position = steps.index(RunHiddenTests)
-    assert (
-        steps.index(Execute) < position < steps.index(LimitOutput) < steps.index(SaveAutoGrades)
-    ), (
-        "expected Execute < RunHiddenTests < LimitOutput < SaveAutoGrades, got "
+    assert Execute not in steps, "the kernel should only run sandboxed"
+    order = [
+        steps.index(step)
+        for step in (SandboxedExecute, RunHiddenTests, LimitOutput, SaveAutoGrades)
+    ]
+    assert order == sorted(order), (
+        "expected SandboxedExecute < RunHiddenTests < LimitOutput < SaveAutoGrades, got "
         f"{[s.__name__ for s in steps]}"
     )
 

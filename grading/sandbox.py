@@ -1,0 +1,91 @@
+"""Run untrusted code with a narrow view of the machine and a memory cap.
+
+The command runs under bubblewrap (``bwrap``, Debian package ``bubblewrap``): the whole file system
+is read-only, the course root is replaced by an empty folder in which only the paths listed in
+``Sandbox.readable`` reappear (read-only) and the paths a caller passes as ``writable`` reappear
+writable, ``/tmp`` is private, and the process gets its own PID namespace and dies with its parent.
+``prlimit --data`` caps its memory: allocations beyond the cap fail with ``MemoryError``.
+
+Hidden tests, the gradebook, ``source/`` and other students' folders are thereby out of reach of
+student code: it can neither read nor change them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from traitlets import Bool, Int, List, Unicode
+from traitlets.config import Configurable
+
+from grading.course import COURSE_ROOT
+
+
+class SandboxUnavailable(RuntimeError):
+    """The sandbox is required but ``bwrap`` or ``prlimit`` is missing."""
+
+
+class Sandbox(Configurable):
+    """How untrusted code (the student worker, the notebook kernel) is confined."""
+
+    enabled = Bool(True, help="Confine student code; False runs it with the grader's rights.").tag(
+        config=True
+    )
+    course_root = Unicode(str(COURSE_ROOT), help="The course root, hidden from student code.").tag(
+        config=True
+    )
+    readable = List(
+        Unicode(),
+        [".venv", "data", "helpers", "grading"],
+        help="Paths under the course root that student code may read (the environment and data).",
+    ).tag(config=True)
+    memory_limit = Int(
+        4 * 1024**3, help="Bytes of data memory student code may allocate (RLIMIT_DATA)."
+    ).tag(config=True)
+
+    def wrap(
+        self,
+        command: list[str],
+        *,
+        writable: list[Path] = (),
+        readable: list[Path] = (),
+        cwd: Path | None = None,
+        unset: list[str] = (),
+    ) -> list[str]:
+        """``command`` prefixed so that it runs confined.
+
+        Args:
+            command: the program and its arguments.
+            writable: paths student code may change (its own folder); they must exist.
+            readable: further paths it may read (under ``/tmp`` or the course root, say).
+            cwd: the working directory inside the sandbox.
+            unset: environment variables removed inside the sandbox.
+        """
+        if not self.enabled:
+            return list(command)
+        missing = [tool for tool in ("bwrap", "prlimit") if shutil.which(tool) is None]
+        if missing:
+            raise SandboxUnavailable(
+                f"{' and '.join(missing)} not found: install the Debian packages bubblewrap and "
+                "util-linux (`make setup` does), or set Sandbox.enabled = False to grade unconfined"
+            )
+        root = Path(self.course_root)
+        args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+        args += ["--tmpfs", "/tmp", "--tmpfs", str(root)]
+        for path in [*(root / name for name in self.readable), *readable]:
+            if path.exists():
+                args += ["--ro-bind", str(path), str(path)]
+        for path in writable:
+            args += ["--bind", str(path), str(path)]
+        args += ["--unshare-pid", "--die-with-parent", "--new-session"]
+        if cwd is not None:
+            args += ["--chdir", str(cwd)]
+        for name in unset:
+            args += ["--unsetenv", name]
+        for name, folder in (("MPLCONFIGDIR", "/tmp/matplotlib"), ("IPYTHONDIR", "/tmp/ipython")):
+            args += [
+                "--setenv",
+                name,
+                folder,
+            ]  # caches go to the private /tmp, not the read-only home
+        return [*args, "prlimit", f"--data={self.memory_limit}", "--", *command]

@@ -1,0 +1,92 @@
+"""Student code in the sandbox cannot read or change the course, and its memory is capped."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from tests_paths import ROOT
+
+from grading.sandbox import Sandbox, SandboxUnavailable
+from grading.student import StudentError, StudentProcess
+
+
+def run_confined(code: str, tmp_path, **settings) -> subprocess.CompletedProcess:
+    command = Sandbox(course_root=str(ROOT), **settings).wrap(
+        [sys.executable, "-c", code], writable=[tmp_path], cwd=tmp_path
+    )
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def test_hidden_tests_and_gradebook_are_invisible(tmp_path):
+    code = (
+        "import os\n"
+        f"print(os.path.exists({str(ROOT / 'grader_tests')!r}), "
+        f"os.path.exists({str(ROOT / 'source')!r}),"
+        f" os.path.exists({str(ROOT / 'nbgrader_config.py')!r}), "
+        f"os.path.isdir({str(ROOT / 'data')!r}))"
+    )
+    result = run_confined(code, tmp_path)
+    assert result.stdout.split() == ["False", "False", "False", "True"], (
+        "expected grader_tests, source and the config hidden and data readable, got "
+        f"{result.stdout!r} {result.stderr!r}"
+    )
+
+
+def test_only_the_given_folder_is_writable(tmp_path):
+    code = (
+        f"open({str(tmp_path / 'mine.txt')!r}, 'w').write('ok')\n"
+        "try:\n"
+        f"    open({str(ROOT / 'data' / 'planted.txt')!r}, 'w')\n"
+        "except OSError as error:\n"
+        "    print('blocked', error.errno)\n"
+    )
+    result = run_confined(code, tmp_path)
+    assert (tmp_path / "mine.txt").read_text() == "ok", (
+        f"the writable folder should be writable: {result.stderr}"
+    )
+    assert result.stdout.startswith("blocked"), (
+        f"writing into the course should fail, got {result.stdout!r}"
+    )
+    assert not (ROOT / "data" / "planted.txt").exists(), "nothing should be written into the course"
+
+
+def test_memory_beyond_the_cap_fails_with_memory_error(tmp_path):
+    code = "try:\n    b = bytearray(3 * 1024**3)\nexcept MemoryError:\n    print('MemoryError')\n"
+    result = run_confined(code, tmp_path, memory_limit=1024**3)
+    assert result.stdout.strip() == "MemoryError", (
+        f"expected a MemoryError at the 1 GiB cap, got {result!r}"
+    )
+
+
+def test_missing_bubblewrap_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr("shutil.which", lambda tool: None)
+    with pytest.raises(SandboxUnavailable, match="bubblewrap"):
+        Sandbox().wrap(["true"])
+
+
+def test_disabled_sandbox_leaves_the_command_alone():
+    assert Sandbox(enabled=False).wrap(["python", "-V"]) == ["python", "-V"], (
+        "a disabled sandbox should not wrap"
+    )
+
+
+def test_worker_in_the_sandbox_cannot_read_hidden_tests():
+    hidden = ROOT / "grader_tests" / "ex09" / "test_conv1d.py"
+    cell = (
+        f"def peek():\n    return open({str(hidden)!r}).read()\n\n"
+        "def bomb():\n    return bytearray(8 * 1024**3)"
+    )
+    process = StudentProcess(
+        {"preamble": [], "cells": [{"grade_id": "c", "source": cell}]},
+        timeout=30,
+        sandbox=Sandbox(course_root=str(ROOT)),
+    )
+    try:
+        with pytest.raises(StudentError, match="FileNotFoundError"):
+            process.call("peek")
+        with pytest.raises(StudentError, match="MemoryError"):
+            process.call("bomb")
+    finally:
+        process.close()
