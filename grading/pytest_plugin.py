@@ -34,9 +34,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture(scope="session")
-def student(request: pytest.FixtureRequest) -> Iterator[StudentProcess]:
+def submission(request: pytest.FixtureRequest) -> dict:
+    """The submission bundle (preamble and solution cells) as data, for static checks."""
+    return json.loads(request.config.getoption("--submission").read_text())
+
+
+@pytest.fixture(scope="session")
+def student(request: pytest.FixtureRequest, submission: dict) -> Iterator[StudentProcess]:
     """The submission, running in its own worker process."""
-    bundle = json.loads(request.config.getoption("--submission").read_text())
+    bundle = submission
     settings = request.config.getoption("--sandbox")
     process = StudentProcess(
         bundle,

@@ -4,9 +4,16 @@ Graded with a correct `add_padding_1d` swapped in, so a padding mistake costs on
 """
 
 import numpy as np
+import pytest
 import reference
+from library_use import check_implemented_by_hand
 
 from helpers.expect import expect_array, expect_unchanged
+
+
+@pytest.fixture(autouse=True)
+def implemented_by_hand(submission):
+    check_implemented_by_hand(submission, "conv1d_solution", "convolution_one_dimensional")
 
 
 def check(student, x, h, hint="flip the kernel and slide it over x padded with len(h) // 2 zeros"):

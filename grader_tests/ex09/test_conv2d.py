@@ -4,13 +4,20 @@ Graded with a correct `add_padding_2d` swapped in, so a padding mistake costs on
 """
 
 import numpy as np
+import pytest
 import reference
+from library_use import check_implemented_by_hand
 
 from helpers.expect import expect_array, expect_unchanged
 
 HINT = (
     "flip the kernel in both axes and slide it over x padded with kh // 2 rows and kw // 2 columns"
 )
+
+
+@pytest.fixture(autouse=True)
+def implemented_by_hand(submission):
+    check_implemented_by_hand(submission, "conv2d_solution", "convolution_two_dimensional")
 
 
 def check(student, x, h, hint=HINT):
