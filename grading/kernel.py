@@ -1,4 +1,4 @@
-"""nbgrader's Execute step with the notebook kernel confined by :class:`grading.sandbox.Sandbox`."""
+"""nbgrader's Execute step with the kernel confined by :class:`grading.sandbox.Sandbox`."""
 
 from __future__ import annotations
 
@@ -7,9 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import DeadKernelError
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat.notebooknode import NotebookNode, from_dict
 from nbgrader.preprocessors import Execute
 
 from grading.sandbox import Sandbox
+
+KERNEL_DIED = (
+    "the kernel stopped while running this cell (os._exit, a crash, or the memory cap); "
+    "later cells "
+    "were not run. The hidden tests still graded your solution cells."
+)
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -28,8 +37,36 @@ class SandboxedKernelManager(AsyncKernelManager):
 
 
 class SandboxedExecute(Execute):
-    """nbgrader's ``Execute`` whose kernel runs in the sandbox."""
+    """nbgrader's ``Execute`` whose kernel runs in the sandbox, and which survives its death.
+
+    When the kernel dies (``os._exit``, a crash, the memory cap), the cell that killed it gets an
+    error saying so, the remaining cells are left unrun, and grading goes on: the hidden tests do
+    not need the kernel.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["kernel_manager_class"] = SandboxedKernelManager
         super().__init__(*args, **kwargs)
+        self.kernel_died = False
+
+    def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int) -> tuple:
+        if self.kernel_died:
+            return cell, resources
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self.kernel_died = True
+            self.log.warning(
+                "The kernel died while running cell %d; later cells were not run", index
+            )
+            cell.outputs.append(
+                from_dict(
+                    {
+                        "output_type": "error",
+                        "ename": "KernelDied",
+                        "evalue": KERNEL_DIED,
+                        "traceback": [f"KernelDied: {KERNEL_DIED}"],
+                    }
+                )
+            )
+            return cell, resources

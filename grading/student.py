@@ -57,12 +57,36 @@ class StudentProcess:
         self.load_timeout = load_timeout
         self.sandbox = sandbox
         self._workdir = tempfile.TemporaryDirectory(prefix="ex-student-")
+        self._bundle = bundle
         self._bundle_path = Path(self._workdir.name) / "bundle.json"
-        self._bundle_path.write_text(json.dumps(bundle))
         self._process: subprocess.Popen | None = None
+        self._excluded: dict[str, str] = {}
         self.load_errors: dict[str, str] = {}
 
     def _start(self) -> None:
+        """Start the worker; a cell that kills or hangs it while loading is left out, and the
+        worker started again without it."""
+        while True:
+            cells = [
+                cell for cell in self._bundle["cells"] if cell["grade_id"] not in self._excluded
+            ]
+            self._bundle_path.write_text(json.dumps({**self._bundle, "cells": cells}))
+            self._spawn()
+            loading, timeout = None, self.load_timeout
+            try:
+                while "loading" in (
+                    message := self._receive("loading your solution cells", timeout)
+                ):
+                    loading, timeout = message["loading"], self.timeout
+            except StudentError as error:
+                if loading is None:
+                    raise
+                self._excluded[loading] = f"this cell stopped the grader while it ran: {error}"
+                continue
+            self.load_errors = {**message["load_errors"], **self._excluded}
+            return
+
+    def _spawn(self) -> None:
         workdir = Path(self._workdir.name)
         cwd = workdir / "cwd"
         cwd.mkdir(exist_ok=True)
@@ -73,6 +97,7 @@ class StudentProcess:
             )
         self._process = subprocess.Popen(
             command,
+            bufsize=0,  # unbuffered, so that select() sees every message still in the pipe
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -80,8 +105,6 @@ class StudentProcess:
             start_new_session=True,
             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         )
-        ready = self._receive("loading your solution cells", self.load_timeout)
-        self.load_errors = ready["load_errors"]
 
     def _kill(self) -> None:
         if self._process is not None and self._process.poll() is None:

@@ -98,15 +98,24 @@ def send(stream: BinaryIO, message: dict) -> None:
     stream.flush()
 
 
+def _read_exactly(stream: BinaryIO, size: int) -> bytes:
+    """``size`` bytes from a buffered or raw stream (raw reads may return fewer)."""
+    chunks, missing = [], size
+    while missing:
+        chunk = stream.read(missing)
+        if not chunk:
+            raise EOFError("the other process closed the channel")
+        chunks.append(chunk)
+        missing -= len(chunk)
+    return b"".join(chunks)
+
+
 def receive(stream: BinaryIO) -> dict:
-    """Read one message written by :func:`send`; ``EOFError`` if the stream ended."""
-    header = stream.read(_HEADER.size)
-    if len(header) < _HEADER.size:
-        raise EOFError("the other process closed the channel")
-    (size,) = _HEADER.unpack(header)
+    """Read one message written by :func:`send`; ``EOFError`` if the stream ended.
+
+    Reads exactly one message, so that an unbuffered stream can be polled with ``select``.
+    """
+    (size,) = _HEADER.unpack(_read_exactly(stream, _HEADER.size))
     if size > MAX_MESSAGE_BYTES:
         raise ValueError(f"message of {size} bytes exceeds the limit of {MAX_MESSAGE_BYTES}")
-    body = stream.read(size)
-    if len(body) < size:
-        raise EOFError("the other process closed the channel mid-message")
-    return json.loads(body)
+    return json.loads(_read_exactly(stream, size))

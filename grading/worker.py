@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +41,18 @@ def describe(error: BaseException) -> str:
     )
 
 
-def load(bundle: dict) -> tuple[dict, dict[str, str]]:
-    """Run the preamble, then each solution cell; return the namespace and per-cell load errors."""
+def load(bundle: dict, announce: Callable[[str], None]) -> tuple[dict, dict[str, str]]:
+    """Run the preamble, then each solution cell; return the namespace and per-cell load errors.
+
+    ``announce(grade_id)`` is called before each cell runs, so that the judge knows which cell
+    was running if the process dies.
+    """
     namespace: dict[str, Any] = {"__name__": "__student__"}
     for index, source in enumerate(bundle["preamble"]):
         exec(compile(source, f"<preamble {index}>", "exec"), namespace)  # noqa: S102 - trusted
     errors = {}
     for cell in bundle["cells"]:
+        announce(cell["grade_id"])
         try:
             exec(
                 compile(cell["source"], f"{CELL_FILENAME_PREFIX}{cell['grade_id']}>", "exec"),
@@ -82,7 +88,7 @@ def serve(bundle_path: Path) -> None:
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     bundle = json.loads(bundle_path.read_text())
-    namespace, load_errors = load(bundle)
+    namespace, load_errors = load(bundle, lambda cell: wire.send(channel_out, {"loading": cell}))
     wire.send(channel_out, {"ok": True, "load_errors": load_errors})
     while True:
         try:

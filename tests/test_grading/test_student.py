@@ -132,3 +132,16 @@ def test_references_replace_student_functions_only_during_the_call():
         )
     finally:
         process.close()
+
+
+@pytest.mark.parametrize(
+    ("killer", "reason"),
+    [("import os\nos._exit(4)", "exited with code 4"), ("while True:\n    pass", "did not finish")],
+)
+def test_a_cell_that_kills_or_hangs_loading_costs_only_itself(killer, reason):
+    process = start({"before": "a = 1", "killer": killer, "after": "b = 2"}, timeout=3)
+    try:
+        assert (process.get("a"), process.get("b")) == (1, 2), "the other cells should load"
+        assert reason in process.load_errors["killer"], f"got {process.load_errors}"
+    finally:
+        process.close()
