@@ -5,11 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from nbformat.notebooknode import from_dict
 from nbgrader.preprocessors import Execute, LimitOutput, SaveAutoGrades
 from tests_paths import ROOT
 
 from grading.kernel import SandboxedExecute
-from grading.preprocessors import RunHiddenTests, autograde_preprocessors, verdict
+from grading.preprocessors import CapOutputSize, RunHiddenTests, autograde_preprocessors, verdict
 
 
 def entry(outcome, message=""):
@@ -19,13 +20,10 @@ def entry(outcome, message=""):
 def test_hidden_tests_run_after_the_sandboxed_kernel_and_before_grades_are_saved():
     steps = autograde_preprocessors()
     assert Execute not in steps, "the kernel should only run sandboxed"
-    order = [
-        steps.index(step)
-        for step in (SandboxedExecute, RunHiddenTests, LimitOutput, SaveAutoGrades)
-    ]
+    chain = (SandboxedExecute, RunHiddenTests, CapOutputSize, LimitOutput, SaveAutoGrades)
+    order = [steps.index(step) for step in chain]
     assert order == sorted(order), (
-        "expected SandboxedExecute < RunHiddenTests < LimitOutput < SaveAutoGrades, got "
-        f"{[s.__name__ for s in steps]}"
+        f"expected the order {[s.__name__ for s in chain]}, got {[s.__name__ for s in steps]}"
     )
 
 
@@ -56,3 +54,27 @@ def test_verdict_ignores_skipped_tests():
     earned, text = verdict([entry("passed"), entry("skipped", "no CUDA GPU")], 2)
     assert earned == 2, f"a skipped test should not cost points, got {earned}"
     assert "no CUDA GPU" in text, "the report should say why a test was skipped"
+
+
+def test_huge_outputs_are_cut_with_a_note():
+    cell = from_dict(
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "source": "",
+            "outputs": [
+                {"output_type": "stream", "name": "stdout", "text": "x" * 50_000_000},
+                {
+                    "output_type": "display_data",
+                    "metadata": {},
+                    "data": {"image/png": "A" * 5_000_000, "text/plain": "<Figure>"},
+                },
+            ],
+        }
+    )
+    cell, _ = CapOutputSize().preprocess_cell(cell, {}, 0)
+    text, image = cell.outputs
+    assert len(text.text) < 21_000 and "output cut" in text.text, f"got {len(text.text)} chars"
+    assert "image/png" not in image.data and "removed" in image.data["text/plain"], (
+        f"got {image.data}"
+    )
