@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from grading.preprocessors import autograde_preprocessors
+from grading.preprocessors import autograde_preprocessors, sanitize_preprocessors
 
 COURSE_ROOT = Path(__file__).resolve().parent
 
@@ -14,6 +14,10 @@ c.CourseDirectory.autograded_directory = "autograde"
 
 # Seconds one notebook cell may run; training cells train one epoch per model while autograding.
 c.Execute.timeout = 300
+
+# Graded cells come from the gradebook: unknown ones are ignored, deleted ones restored.
+c.Autograde.sanitize_preprocessors = sanitize_preprocessors()
+c.OverwriteCells.add_missing_cells = True
 
 # Hidden tests run outside the student's kernel (grading/preprocessors.py).
 c.Autograde.autograde_preprocessors = autograde_preprocessors()

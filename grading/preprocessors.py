@@ -9,7 +9,7 @@ from nbformat.notebooknode import NotebookNode, from_dict
 from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Float, Integer, List, Unicode
 
 from grading.judge import judge
@@ -80,36 +80,39 @@ class RunHiddenTests(NbGraderPreprocessor):
         config=True
     )
 
-    def bundle(self, nb: NotebookNode, resources: ResourcesDict) -> dict:
-        """The trusted preamble and the submitted solution cells known to the gradebook."""
+    def preprocess(
+        self, nb: NotebookNode, resources: ResourcesDict
+    ) -> tuple[NotebookNode, ResourcesDict]:
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gradebook:
             notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
             sources = {cell.name: cell.source for cell in notebook.source_cells}
             solution_ids = {cell.name for cell in notebook.solution_cells}
+            graded_ids = {cell.name for cell in notebook.grade_cells} - solution_ids
         missing = [cell_id for cell_id in self.preamble_cells if cell_id not in sources]
         if missing:
             raise ValueError(
                 f"preamble cells {missing} are not in the gradebook: check "
                 "RunHiddenTests.preamble_cells"
             )
-        return submission_bundle(
-            nb, [sources[cell_id] for cell_id in self.preamble_cells], solution_ids
-        )
-
-    def preprocess(
-        self, nb: NotebookNode, resources: ResourcesDict
-    ) -> tuple[NotebookNode, ResourcesDict]:
-        test_cells = [cell for cell in nb.cells if is_test_cell(cell)]
+        # Only the instructor's graded cells count: a cell a student marked as graded is ignored.
+        test_cells = [
+            cell
+            for cell in nb.cells
+            if is_test_cell(cell) and cell.metadata.nbgrader["grade_id"] in graded_ids
+        ]
         if not test_cells:
             return nb, resources
+        bundle = submission_bundle(
+            nb, [sources[cell_id] for cell_id in self.preamble_cells], solution_ids
+        )
         tests = Path(self.tests_directory) / resources["nbgrader"]["assignment"]
         modules = [cell.metadata.nbgrader["grade_id"] for cell in test_cells]
         absent = [m for m in modules if not (tests / f"{m}.py").is_file()]
         if absent:
             raise FileNotFoundError(f"no hidden test module for graded cells {absent} in {tests}")
         entries, output = judge(
-            self.bundle(nb, resources),
+            bundle,
             tests=tests,
             modules=modules,
             task_timeout=self.task_timeout,
@@ -141,6 +144,30 @@ class RunHiddenTests(NbGraderPreprocessor):
                     }
                 ),
             ]
+        return nb, resources
+
+
+class DropUnknownGradeCells(NbGraderPreprocessor):
+    """Turn cells whose nbgrader metadata the instructor never wrote into plain cells.
+
+    A student who adds a "graded" cell (say with 50 points) would otherwise make nbgrader reject
+    the whole notebook; this way the cell is ignored and the rest is graded.
+    """
+
+    def preprocess(
+        self, nb: NotebookNode, resources: ResourcesDict
+    ) -> tuple[NotebookNode, ResourcesDict]:
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gradebook:
+            notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
+            known = {cell.name for cell in notebook.source_cells}
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if "nbgrader" in cell.metadata and grade_id not in known:
+                self.log.warning(
+                    "Ignoring cell %r: its nbgrader metadata is not the instructor's", grade_id
+                )
+                del cell.metadata["nbgrader"]
         return nb, resources
 
 
@@ -184,6 +211,14 @@ class CapOutputSize(NbGraderPreprocessor):
                         f"[{mime} output of {len(value):,} bytes removed: too large]"
                     )
         return cell, resources
+
+
+def sanitize_preprocessors() -> list[type]:
+    """nbgrader's sanitising steps, with :class:`DropUnknownGradeCells` before ``OverwriteCells``
+    (which restores the instructor's graded cells and would trip over unknown ones)."""
+    steps = list(Autograde.class_traits()["sanitize_preprocessors"].default())
+    steps.insert(steps.index(OverwriteCells), DropUnknownGradeCells)
+    return steps
 
 
 def autograde_preprocessors() -> list[type]:
