@@ -15,9 +15,9 @@ from nbgrader.preprocessors import Execute
 from grading.sandbox import Sandbox
 
 KERNEL_DIED = (
-    "the kernel stopped while running this cell (os._exit, a crash, or the memory cap); "
-    "later cells "
-    "were not run. The hidden tests still graded your solution cells."
+    "the kernel stopped or stopped answering while running this cell (os._exit, a crash, the "
+    "memory cap, an endless loop); later cells were not run. The hidden tests still graded your "
+    "solution cells."
 )
 
 
@@ -25,13 +25,20 @@ class SandboxedKernelManager(AsyncKernelManager):
     """Starts the kernel inside the sandbox; only the notebook's own folder is writable."""
 
     async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+        # A signal would reach bubblewrap, not the kernel: interrupt it with a message instead.
+        self.kernel_spec.interrupt_mode = "message"
         command, kw = await super()._async_pre_start_kernel(**kw)
         folder = Path(kw.get("cwd") or os.getcwd()).resolve()
         connection = Path(self.connection_file).resolve()
         # The kernel cannot see its parent's PID from inside the sandbox's PID namespace, so it must
         # not poll it (it would exit at once); the sandbox ends it with its parent instead.
         wrapped = Sandbox(config=self.config).wrap(
-            command, writable=[folder], readable=[connection], cwd=folder, unset=["JPY_PARENT_PID"]
+            command,
+            writable=[folder],
+            readable=[connection],
+            cwd=folder,
+            unset=["JPY_PARENT_PID"],
+            network=True,
         )
         return wrapped, kw
 
@@ -39,9 +46,10 @@ class SandboxedKernelManager(AsyncKernelManager):
 class SandboxedExecute(Execute):
     """nbgrader's ``Execute`` whose kernel runs in the sandbox, and which survives its death.
 
-    When the kernel dies (``os._exit``, a crash, the memory cap), the cell that killed it gets an
-    error saying so, the remaining cells are left unrun, and grading goes on: the hidden tests do
-    not need the kernel.
+    When the kernel dies (``os._exit``, a crash, the memory cap) or stops answering, the cell
+    responsible gets an error saying so, the remaining cells are left unrun, and grading goes on:
+    the hidden tests do not need the kernel. (A cell that merely runs past ``Execute.timeout`` is
+    interrupted by nbgrader and execution continues.)
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -51,6 +51,7 @@ class Sandbox(Configurable):
         readable: list[Path] = (),
         cwd: Path | None = None,
         unset: list[str] = (),
+        network: bool = False,
     ) -> list[str]:
         """``command`` prefixed so that it runs confined.
 
@@ -60,6 +61,7 @@ class Sandbox(Configurable):
             readable: further paths it may read (under ``/tmp`` or the course root, say).
             cwd: the working directory inside the sandbox.
             unset: environment variables removed inside the sandbox.
+            network: keep the network (the kernel needs loopback TCP to talk to nbgrader).
         """
         if not self.enabled:
             return list(command)
@@ -78,6 +80,8 @@ class Sandbox(Configurable):
         for path in writable:
             args += ["--bind", str(path), str(path)]
         args += ["--unshare-pid", "--die-with-parent", "--new-session"]
+        if not network:
+            args += ["--unshare-net"]
         if cwd is not None:
             args += ["--chdir", str(cwd)]
         for name in unset:

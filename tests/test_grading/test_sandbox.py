@@ -90,3 +90,18 @@ def test_worker_in_the_sandbox_cannot_read_hidden_tests():
             process.call("bomb")
     finally:
         process.close()
+
+
+def test_the_worker_sandbox_has_no_network(tmp_path):
+    code = (
+        "import socket\n"
+        "try:\n"
+        "    socket.create_connection(('127.0.0.1', 9), timeout=2)\n"
+        "except OSError as error:\n"
+        "    print(type(error).__name__)\n"
+        "print(sorted(name for _, name in socket.if_nameindex()))\n"
+    )
+    result = run_confined(code, tmp_path)
+    assert result.stdout.splitlines()[-1] == "['lo']", (
+        f"expected only a loopback device, got {result!r}"
+    )
