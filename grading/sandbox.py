@@ -1,9 +1,10 @@
 """Run untrusted code with a narrow view of the machine and a memory cap.
 
 The command runs under bubblewrap (``bwrap``, Debian package ``bubblewrap``): the whole file system
-is read-only, the course root is replaced by an empty folder in which only the paths listed in
-``Sandbox.readable`` reappear (read-only) and the paths a caller passes as ``writable`` reappear
-writable, ``/tmp`` is private, and the process gets its own PID namespace and dies with its parent.
+is read-only, ``/tmp`` and the course root are replaced by empty folders in which only the Python
+environment, the student-facing packages and data (``Sandbox.readable``) reappear read-only and
+the paths a caller passes as ``writable`` reappear writable, and the process gets its own PID
+namespace and dies with its parent.
 ``prlimit --data`` caps its memory: allocations beyond the cap fail with ``MemoryError``.
 
 Hidden tests, the gradebook, ``source/`` and other students' folders are thereby out of reach of
@@ -13,9 +14,10 @@ student code: it can neither read nor change them.
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
-from traitlets import Bool, Int, List, Unicode
+from traitlets import Bool, Int, List, Unicode, default
 from traitlets.config import Configurable
 
 from grading.course import COURSE_ROOT
@@ -36,12 +38,21 @@ class Sandbox(Configurable):
     )
     readable = List(
         Unicode(),
-        [".venv", "data", "helpers", "grading"],
-        help="Paths under the course root that student code may read (the environment and data).",
+        help="Paths student code may read even under /tmp or the course root (default: this "
+        "Python environment, the helpers and grading packages, and the data folder).",
     ).tag(config=True)
     memory_limit = Int(
         4 * 1024**3, help="Bytes of data memory student code may allocate (RLIMIT_DATA)."
     ).tag(config=True)
+
+    @default("readable")
+    def _readable_default(self) -> list[str]:
+        from helpers.mnist import data_dir
+
+        packages = [Path(__file__).resolve().parents[1] / name for name in ("helpers", "grading")]
+        return [
+            str(path) for path in (Path(sys.prefix), Path(sys.base_prefix), *packages, data_dir())
+        ]
 
     def wrap(
         self,
@@ -74,7 +85,7 @@ class Sandbox(Configurable):
         root = Path(self.course_root)
         args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
         args += ["--tmpfs", "/tmp", "--tmpfs", str(root)]
-        for path in [*(root / name for name in self.readable), *readable]:
+        for path in [*map(Path, self.readable), *readable]:
             if path.exists():
                 args += ["--ro-bind", str(path), str(path)]
         for path in writable:

@@ -7,7 +7,11 @@ score 0 (as if left unimplemented), and whether every other task must keep full 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import nbformat
+from nbformat import NotebookNode
 
 HIDDEN = "../../../grader_tests/ex09/test_conv1d.py"  # from autograde/<student>/ex09/
 
@@ -17,8 +21,32 @@ class Case:
     cells: dict[str, str] = field(default_factory=dict)
     kernel_cells: list[str] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
+    mutate: Callable[[NotebookNode], None] | None = None
     zero: tuple[str, ...] = ()
     others_full: bool = True
+
+
+def edit_graded_cells(notebook: NotebookNode) -> None:
+    """Rewrite one graded test cell and its points, delete another, add a fake graded cell."""
+    cells = []
+    for cell in notebook.cells:
+        nbgrader = cell.metadata.get("nbgrader", {})
+        if nbgrader.get("grade_id") == "test_sobel":
+            continue
+        if nbgrader.get("grade_id") == "test_conv1d":
+            cell.source, nbgrader["points"] = "print('all hidden tests passed')", 100
+        cells.append(cell)
+    bonus = nbformat.v4.new_code_cell("print('bonus')")
+    bonus.metadata["nbgrader"] = {
+        "grade": True,
+        "grade_id": "bonus",
+        "locked": False,
+        "points": 50,
+        "schema_version": 3,
+        "solution": False,
+        "task": False,
+    }
+    notebook.cells = [*cells, bonus]
 
 
 CASES = {
@@ -96,6 +124,11 @@ def convolution_two_dimensional(x, h):
 """,
         },
         zero=("test_conv1d", "test_conv2d"),
+    ),
+    "edits_graded_cells": Case(
+        cells={"conv1d_solution": "def convolution_one_dimensional(x, h):\n    return x"},
+        mutate=edit_graded_cells,
+        zero=("test_conv1d",),
     ),
     "reads_hidden_tests": Case(
         cells={

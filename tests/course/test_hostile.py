@@ -43,6 +43,8 @@ def hostile(tmp_path_factory):
         notebook = fill(release, {**solutions, **case.cells})
         for offset, code in enumerate(case.kernel_cells, start=2):
             notebook.cells.insert(offset, nbformat.v4.new_code_cell(code))
+        if case.mutate is not None:
+            case.mutate(notebook)
         course.submit(name, notebook)
         for file_name, content in case.files.items():
             (course.root / "submitted" / name / ASSIGNMENT / file_name).write_text(content)
