@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from nbconvert.exporters.exporter import ResourcesDict
@@ -40,6 +41,28 @@ def verdict(entries: list[dict], points: float) -> tuple[float, str]:
         if entry["outcome"] != "passed":
             lines.append(f"      {entry['message']}")
     return earned, "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class InstructorCells:
+    """The gradebook's record of a notebook's nbgrader cells, as the instructor wrote them."""
+
+    sources: dict[str, str]
+    solution_ids: set[str]
+    graded_ids: set[str]
+
+
+def instructor_cells(resources: ResourcesDict) -> InstructorCells:
+    """The instructor's cells of the notebook being converted, from the gradebook."""
+    info = resources["nbgrader"]
+    with Gradebook(info["db_url"]) as gradebook:
+        notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
+        solution_ids = {cell.name for cell in notebook.solution_cells}
+        return InstructorCells(
+            sources={cell.name: cell.source for cell in notebook.source_cells},
+            solution_ids=solution_ids,
+            graded_ids={cell.name for cell in notebook.grade_cells} - solution_ids,
+        )
 
 
 def submission_bundle(nb: NotebookNode, preamble: list[str], solution_ids: set[str]) -> dict:
@@ -83,13 +106,8 @@ class RunHiddenTests(NbGraderPreprocessor):
     def preprocess(
         self, nb: NotebookNode, resources: ResourcesDict
     ) -> tuple[NotebookNode, ResourcesDict]:
-        info = resources["nbgrader"]
-        with Gradebook(info["db_url"]) as gradebook:
-            notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
-            sources = {cell.name: cell.source for cell in notebook.source_cells}
-            solution_ids = {cell.name for cell in notebook.solution_cells}
-            graded_ids = {cell.name for cell in notebook.grade_cells} - solution_ids
-        missing = [cell_id for cell_id in self.preamble_cells if cell_id not in sources]
+        known = instructor_cells(resources)
+        missing = [cell_id for cell_id in self.preamble_cells if cell_id not in known.sources]
         if missing:
             raise ValueError(
                 f"preamble cells {missing} are not in the gradebook: check "
@@ -99,12 +117,12 @@ class RunHiddenTests(NbGraderPreprocessor):
         test_cells = [
             cell
             for cell in nb.cells
-            if is_test_cell(cell) and cell.metadata.nbgrader["grade_id"] in graded_ids
+            if is_test_cell(cell) and cell.metadata.nbgrader["grade_id"] in known.graded_ids
         ]
         if not test_cells:
             return nb, resources
         bundle = submission_bundle(
-            nb, [sources[cell_id] for cell_id in self.preamble_cells], solution_ids
+            nb, [known.sources[cell_id] for cell_id in self.preamble_cells], known.solution_ids
         )
         tests = Path(self.tests_directory) / resources["nbgrader"]["assignment"]
         modules = [cell.metadata.nbgrader["grade_id"] for cell in test_cells]
@@ -157,10 +175,7 @@ class DropUnknownGradeCells(NbGraderPreprocessor):
     def preprocess(
         self, nb: NotebookNode, resources: ResourcesDict
     ) -> tuple[NotebookNode, ResourcesDict]:
-        info = resources["nbgrader"]
-        with Gradebook(info["db_url"]) as gradebook:
-            notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
-            known = {cell.name for cell in notebook.source_cells}
+        known = instructor_cells(resources).sources
         for cell in nb.cells:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             if "nbgrader" in cell.metadata and grade_id not in known:
