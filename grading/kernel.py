@@ -15,9 +15,8 @@ from nbgrader.preprocessors import Execute
 from grading.sandbox import Sandbox
 
 KERNEL_DIED = (
-    "the kernel stopped or stopped answering while running this cell (os._exit, a crash, the "
-    "memory cap, an endless loop); later cells were not run. The hidden tests still graded your "
-    "solution cells."
+    "the kernel stopped while running this cell (os._exit, a crash, or the memory cap); later "
+    "cells were not run. The hidden tests still graded your solution cells."
 )
 
 
@@ -46,10 +45,10 @@ class SandboxedKernelManager(AsyncKernelManager):
 class SandboxedExecute(Execute):
     """nbgrader's ``Execute`` whose kernel runs in the sandbox, and which survives its death.
 
-    When the kernel dies (``os._exit``, a crash, the memory cap) or stops answering, the cell
-    responsible gets an error saying so, the remaining cells are left unrun, and grading goes on:
-    the hidden tests do not need the kernel. (A cell that merely runs past ``Execute.timeout`` is
-    interrupted by nbgrader and execution continues.)
+    When the kernel dies (``os._exit``, a crash, the memory cap), the cell responsible gets an
+    error saying so, the remaining cells are left unrun, and grading goes on: the hidden tests do
+    not need the kernel. A cell that runs past ``Execute.timeout`` (an endless loop) is interrupted
+    by nbgrader, through the message-based interrupt set up above, and execution continues.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
