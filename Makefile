@@ -25,7 +25,8 @@ $(STAMP): requirements.txt pyproject.toml
 release: setup  ## source/ -> release/ (nbgrader generate_assignment)
 	$(NBGRADER) generate_assignment $(ASSIGNMENT) --force
 
-autograde: setup  ## submitted/ -> autograde/ (nbgrader autograde)
+autograde: setup  ## submitted/ -> autograde/ (intake of misnamed notebooks, nbgrader autograde)
+	$(BIN)/python -m grading.intake $(ASSIGNMENT)
 	$(NBGRADER) autograde $(ASSIGNMENT) --force
 
 feedback: setup  ## autograde/ -> feedback/ (nbgrader generate_feedback)

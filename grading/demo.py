@@ -18,6 +18,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins.export import CsvExportPlugin
 
 from grading import course
+from grading.intake import intake
 from grading.samples import SAMPLES_DIR
 
 
@@ -69,6 +70,8 @@ def main(
             submitted / student / assignment,
         )
 
+    for message in intake(Path(coursedir.root), assignment):
+        print(message, flush=True)
     failures = {}
     for student in students:
         print(f"autograding {student} ...", flush=True)

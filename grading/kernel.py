@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import run_sync
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode, from_dict
 from nbgrader.preprocessors import Execute
@@ -17,6 +18,10 @@ from grading.sandbox import Sandbox
 KERNEL_DIED = (
     "the kernel stopped while running this cell (os._exit, a crash, or the memory cap); later "
     "cells were not run. The hidden tests still graded your solution cells."
+)
+KERNEL_HUNG = (
+    "this cell ran past the {timeout} s limit and did not stop when interrupted, so the kernel "
+    "was shut down; later cells were not run. The hidden tests still graded your solution cells."
 )
 
 
@@ -43,37 +48,41 @@ class SandboxedKernelManager(AsyncKernelManager):
 
 
 class SandboxedExecute(Execute):
-    """nbgrader's ``Execute`` whose kernel runs in the sandbox, and which survives its death.
+    """nbgrader's ``Execute`` whose kernel runs in the sandbox, and which survives losing it.
 
-    When the kernel dies (``os._exit``, a crash, the memory cap), the cell responsible gets an
-    error saying so, the remaining cells are left unrun, and grading goes on: the hidden tests do
-    not need the kernel. A cell that runs past ``Execute.timeout`` (an endless loop) is interrupted
-    by nbgrader, through the message-based interrupt set up above, and execution continues.
+    A cell that runs past ``Execute.timeout`` (an endless loop) is interrupted by nbgrader, through
+    the message-based interrupt set up above, and execution continues. When the kernel dies
+    (``os._exit``, a crash, the memory cap), or ignores the interrupt (it keeps running, so nbclient
+    raises ``CellTimeoutError``), the kernel is shut down, the cell responsible gets an error
+    saying why, the remaining cells are left unrun, and grading goes on: the hidden tests do not
+    need the kernel.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["kernel_manager_class"] = SandboxedKernelManager
         super().__init__(*args, **kwargs)
-        self.kernel_died = False
+        self.kernel_lost = False
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int) -> tuple:
-        if self.kernel_died:
+        if self.kernel_lost:
             return cell, resources
         try:
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            self.kernel_died = True
-            self.log.warning(
-                "The kernel died while running cell %d; later cells were not run", index
+            reason = KERNEL_DIED
+        except CellTimeoutError:
+            reason = KERNEL_HUNG.format(timeout=self.timeout)
+            run_sync(self.km.shutdown_kernel)(now=True)
+        self.kernel_lost = True
+        self.log.warning("Lost the kernel at cell %d (%s); later cells were not run", index, reason)
+        cell.outputs.append(
+            from_dict(
+                {
+                    "output_type": "error",
+                    "ename": "KernelLost",
+                    "evalue": reason,
+                    "traceback": [f"KernelLost: {reason}"],
+                }
             )
-            cell.outputs.append(
-                from_dict(
-                    {
-                        "output_type": "error",
-                        "ename": "KernelDied",
-                        "evalue": KERNEL_DIED,
-                        "traceback": [f"KernelDied: {KERNEL_DIED}"],
-                    }
-                )
-            )
-            return cell, resources
+        )
+        return cell, resources

@@ -29,7 +29,8 @@ def is_test_cell(cell: NotebookNode) -> bool:
 def verdict(entries: list[dict], points: float) -> tuple[float, str]:
     """Points earned and the report text for one graded cell's hidden tests.
 
-    Every test that ran counts equally; skipped tests (no GPU, say) do not count.
+    Every test that ran counts equally; skipped tests (no GPU, say) do not count. Library
+    functions the student's code replaced (and the worker put back) are named at the end.
     """
     counted = [e for e in entries if e["outcome"] != "skipped"]
     passed = sum(e["outcome"] == "passed" for e in counted)
@@ -40,6 +41,15 @@ def verdict(entries: list[dict], points: float) -> tuple[float, str]:
         lines.append(f"  {mark} {entry['description']}")
         if entry["outcome"] != "passed":
             lines.append(f"      {entry['message']}")
+    tampered = list(dict.fromkeys(name for e in entries for name in e.get("tampered", [])))
+    if tampered:
+        shown = ", ".join(tampered[:5]) + (
+            f" and {len(tampered) - 5} more" if len(tampered) > 5 else ""
+        )
+        lines.append(
+            f"Note: your code replaced {shown}; the hidden tests put the originals back and "
+            "checked your work with them."
+        )
     return earned, "\n".join(lines) + "\n"
 
 
@@ -142,6 +152,12 @@ class RunHiddenTests(NbGraderPreprocessor):
                 self.log.error(
                     "Grader error in %s::%s\n%s", entry["module"], entry["test"], entry["traceback"]
                 )
+        tampered = list(dict.fromkeys(n for e in entries for n in e.get("tampered", [])))
+        if tampered:
+            self.log.warning(
+                "The submission replaced library functions the grader relies on (restored): %s",
+                ", ".join(tampered),
+            )
         by_module = {module: [e for e in entries if e["module"] == module] for module in modules}
         silent = [module for module, found in by_module.items() if not found]
         if silent:

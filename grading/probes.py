@@ -3,6 +3,10 @@
 Each probe exercises the student's classes or functions the way a hidden test needs, and returns
 plain data (numbers, arrays) that the judge checks in its own process. Probes never decide a
 grade. Messages of :class:`ProbeError` go to the student as they are.
+
+Student code runs only inside :func:`student_code` blocks, after which the libraries are restored
+(:mod:`grading.integrity`); facts are read through the model's own registries and exact types, not
+through methods a student class could override.
 """
 
 from __future__ import annotations
@@ -16,6 +20,10 @@ import scipy.signal
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
+from torchvision import datasets
+
+from grading import integrity, tripwires
+from helpers.mnist import EMBEDDED_FILE_NAME, EmbeddedMNIST, data_dir, full_mnist_present
 
 #: Trusted stand-ins the judge may swap in for a student function, so that a task is graded on
 #: its own and a mistake in an earlier task is not counted twice.
@@ -44,11 +52,30 @@ def lookup(namespace: dict, name: str) -> Any:
 
 
 @contextmanager
+def student_code() -> Iterator[None]:
+    """Run a block of student code; the guarded libraries are restored when it ends."""
+    try:
+        yield
+    finally:
+        integrity.restore()
+
+
+def _trusted(function: Any) -> Any:
+    """``function``, with the tripwires paused while it runs (a reference may convolve)."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        with tripwires.paused():
+            return function(*args, **kwargs)
+
+    return call
+
+
+@contextmanager
 def swapped(namespace: dict, references: list[str]) -> Iterator[None]:
     """Swap the student's functions named in ``references`` for trusted ones
     (:data:`REFERENCES`) while the block runs, then restore them."""
     saved = {name: namespace[name] for name in references if name in namespace}
-    namespace.update({name: REFERENCES[name] for name in references})
+    namespace.update({name: _trusted(REFERENCES[name]) for name in references})
     try:
         yield
     finally:
@@ -66,15 +93,55 @@ def student_device(namespace: dict) -> torch.device:
 def build_model(namespace: dict, cls: str, kwargs: dict, seed: int = 0) -> nn.Module:
     """Instantiate the student's model class ``cls(**kwargs)`` after seeding torch with ``seed``."""
     torch.manual_seed(seed)
-    model = lookup(namespace, cls)(**kwargs)
-    if not isinstance(model, nn.Module):
+    with student_code():
+        model = lookup(namespace, cls)(**kwargs)
+    if not issubclass(type(model), nn.Module):
         raise ProbeError(f"{cls}(...) returned {type(model).__name__}, expected a torch.nn.Module")
     return model
 
 
+def parameters_of(model: nn.Module) -> list[nn.Parameter]:
+    """The model's parameters in definition order (as ``model.parameters()`` lists them), read
+    from the modules' own registries, so that a class overriding ``parameters`` cannot forge them.
+    """
+    found: dict[int, nn.Parameter] = {}
+    visited: set[int] = set()
+
+    def visit(module: Any) -> None:
+        if id(module) in visited:
+            return
+        visited.add(id(module))
+        if not issubclass(type(module), nn.Module):
+            raise ProbeError(f"the model holds a {type(module).__name__} among its sub-modules")
+        state = object.__getattribute__(module, "__dict__")
+        for param in dict.values(state["_parameters"]):
+            if param is not None and type(param) is not nn.Parameter:
+                raise ProbeError(
+                    f"the model registers a {type(param).__name__} as a parameter, expected "
+                    "torch.nn.Parameter"
+                )
+            if param is not None:
+                found.setdefault(id(param), param)
+        for child in dict.values(state["_modules"]):
+            if child is not None:
+                visit(child)
+
+    visit(model)
+    return list(found.values())
+
+
 def trainable(model: nn.Module) -> list[nn.Parameter]:
     """The parameters the optimiser trains, in definition order."""
-    return [p for p in model.parameters() if p.requires_grad]
+    return [p for p in parameters_of(model) if p.requires_grad]
+
+
+def logits_of(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """The model's output on ``x``, which must be a plain tensor (a subclass could forge it)."""
+    with student_code():
+        output = model(x)
+    if type(output) is not torch.Tensor:
+        raise ProbeError(f"the model returned {type(output).__name__}, expected a torch.Tensor")
+    return output
 
 
 def parameter_shapes(namespace: dict, cls: str, kwargs: dict | None = None) -> list[list[int]]:
@@ -112,17 +179,14 @@ def forward(
     if weights is not None:
         load_by_shape(model, weights)
     device = student_device(namespace)
-    model.to(device).eval()
+    with student_code():
+        model.to(device).eval()
     with torch.no_grad():
-        return model(torch.from_numpy(x).to(device))
+        return logits_of(model, torch.from_numpy(x).to(device))
 
 
 def mnist_tensors(full: bool, train: bool) -> tuple[torch.Tensor, torch.Tensor]:
     """MNIST images (N, 1, 28, 28) float in [0, 1] and labels (N,), without the PIL round trip."""
-    from torchvision import datasets
-
-    from helpers.mnist import EMBEDDED_FILE_NAME, EmbeddedMNIST, data_dir, full_mnist_present
-
     root = data_dir()
     if full:
         if not full_mnist_present(root):
@@ -152,20 +216,25 @@ def fit_and_predict(
     x_train, y_train = mnist_tensors(full_mnist, train=True)
     x_test, _ = mnist_tensors(full_mnist, train=False)
     model = build_model(namespace, cls, kwargs, seed=seed)
-    model.to(device)
+    with student_code():
+        model.to(device)
     optimizer = torch.optim.Adam(trainable(model), lr=lr)
     loss_fn = nn.CrossEntropyLoss()
     generator = torch.Generator().manual_seed(seed)
     for _ in range(epochs):
-        model.train()
+        with student_code():
+            model.train()
         for batch in torch.randperm(len(x_train), generator=generator).split(batch_size):
             optimizer.zero_grad()
-            loss_fn(model(x_train[batch].to(device)), y_train[batch].to(device)).backward()
+            loss_fn(
+                logits_of(model, x_train[batch].to(device)), y_train[batch].to(device)
+            ).backward()
             optimizer.step()
-    model.eval()
+    with student_code():
+        model.eval()
     with torch.no_grad():
         return torch.cat(
-            [model(chunk.to(device)).argmax(dim=1).cpu() for chunk in x_test.split(1000)]
+            [logits_of(model, chunk.to(device)).argmax(dim=1).cpu() for chunk in x_test.split(1000)]
         )
 
 
@@ -228,6 +297,7 @@ def train_model_trace(
     last_grads: dict[int, torch.Tensor] = {}
 
     def on_forward(module: nn.Module, inputs: Any, output: Any) -> None:
+        integrity.restore()
         if not state["probing"] and state["loader"] is not None:
             trace[f"{state['loader']}_forward"].append([module.training, torch.is_grad_enabled()])
 
@@ -239,6 +309,7 @@ def train_model_trace(
 
     class TracingSGD(torch.optim.SGD):
         def step(self, closure: Any = None) -> Any:
+            integrity.restore()
             trace["steps"] += 1
             stale = any(
                 p.grad is not None
@@ -250,6 +321,7 @@ def train_model_trace(
             return super().step(closure)
 
     def start_pass(loader: str) -> None:
+        integrity.restore()
         state["loader"] = loader
         if loader == "test":
             state["probing"] = True
@@ -273,9 +345,10 @@ def train_model_trace(
             DataLoader(dataset, batch_size=batch), lambda name=name: start_pass(name)
         )
     optimizer = TracingSGD(params, lr=lr)
-    trace["returned"] = train_model(
-        model, nn.CrossEntropyLoss(), optimizer, loaders["train"], loaders["test"], epochs
-    )
+    with student_code():
+        trace["returned"] = train_model(
+            model, nn.CrossEntropyLoss(), optimizer, loaders["train"], loaders["test"], epochs
+        )
     trace["final_weights"] = [p.detach().cpu() for p in params]
     return trace
 
@@ -292,26 +365,33 @@ def criterion_and_optimizer(
     """Call the student's ``make_criterion_and_optimizer`` on a small MLP and try both out.
 
     Returns the criterion's value on ``(logits, targets)``, which model parameters the optimiser
-    holds, and the training loss on ``(x, y)`` over ``steps`` optimiser steps.
+    holds, and the training loss on ``(x, y)`` over ``steps`` optimiser steps (measured with a
+    trusted cross-entropy, whatever the student's criterion reports).
     """
     model = small_mlp(weights)
-    made = lookup(namespace, "make_criterion_and_optimizer")(model)
-    if not isinstance(made, tuple) or len(made) != 2:
+    with student_code():
+        made = lookup(namespace, "make_criterion_and_optimizer")(model)
+    if not issubclass(type(made), tuple) or tuple.__len__(made) != 2:
         raise ProbeError(
-            f"make_criterion_and_optimizer must return (criterion, optimizer), got {made!r:.80}"
+            "make_criterion_and_optimizer must return (criterion, optimizer), got a "
+            f"{type(made).__name__}"
         )
-    criterion, optimizer = made
-    if not isinstance(optimizer, torch.optim.Optimizer):
+    criterion, optimizer = tuple.__getitem__(made, 0), tuple.__getitem__(made, 1)
+    if not issubclass(type(optimizer), torch.optim.Optimizer):
         raise ProbeError(
             f"the optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
         )
-    value = criterion(torch.from_numpy(logits), torch.from_numpy(targets))
-    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    with student_code():
+        value = criterion(torch.from_numpy(logits), torch.from_numpy(targets))
+        held = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    x_tensor, y_tensor = torch.from_numpy(x), torch.from_numpy(y)
     losses = []
     for _ in range(steps):
-        optimizer.zero_grad()
-        loss = criterion(model(torch.from_numpy(x)), torch.from_numpy(y))
-        loss.backward()
-        optimizer.step()
-        losses.append(float(loss))
+        with torch.no_grad():
+            losses.append(nn.functional.cross_entropy(model(x_tensor), y_tensor).item())
+        with student_code():
+            optimizer.zero_grad()
+            loss = criterion(model(x_tensor), y_tensor)
+            loss.backward()
+            optimizer.step()
     return {"value": value, "held": [id(p) in held for p in model.parameters()], "losses": losses}

@@ -40,12 +40,20 @@ def submission(request: pytest.FixtureRequest) -> dict:
 
 
 @pytest.fixture(scope="session")
-def student(request: pytest.FixtureRequest, submission: dict) -> Iterator[StudentProcess]:
+def tripwires() -> list[str]:
+    """Dotted names of library functions that calls into the student's code must not reach
+    (:mod:`grading.tripwires`); an assignment's ``conftest.py`` overrides this."""
+    return []
+
+
+@pytest.fixture(scope="session")
+def student(
+    request: pytest.FixtureRequest, submission: dict, tripwires: list[str]
+) -> Iterator[StudentProcess]:
     """The submission, running in its own worker process."""
-    bundle = submission
     settings = request.config.getoption("--sandbox")
     process = StudentProcess(
-        bundle,
+        {**submission, "tripwires": tripwires},
         timeout=request.config.getoption("--task-timeout"),
         sandbox=None if settings is None else Sandbox(**settings),
     )
@@ -85,6 +93,9 @@ class Recorder:
                 "description": doc,
                 "outcome": report.outcome,
             }
+            student = item.funcargs.get("student") if hasattr(item, "funcargs") else None
+            if isinstance(student, StudentProcess) and (tampered := student.take_tampered()):
+                entry["tampered"] = tampered
             if report.skipped:
                 entry["message"] = str(report.longrepr[2]).removeprefix("Skipped: ")
             elif report.failed:

@@ -1,7 +1,9 @@
 """The judge's handle on the student worker process (:mod:`grading.worker`).
 
 Each request has a time limit; a worker that runs past it, crashes or exits is killed and started
-afresh for the next request, so one broken function costs only the tests that call it.
+afresh for the next request, so one broken function costs only the tests that call it. A request
+that timed out once fails at once when it is made again, so an endless loop costs one time limit
+per function, not one per test.
 """
 
 from __future__ import annotations
@@ -36,11 +38,16 @@ class StudentCrashed(StudentError):
     """The process running the student's code ended."""
 
 
+class LibraryUsed(StudentError):
+    """The student's function called a library function the task asks them to write by hand."""
+
+
 class StudentProcess:
     """Runs a submission bundle in a worker process and forwards requests to it.
 
     Args:
-        bundle: the submission bundle (``preamble`` and ``cells``, see :mod:`grading.worker`).
+        bundle: the submission bundle (``preamble``, ``cells`` and optional ``tripwires``, see
+            :mod:`grading.worker`).
         timeout: seconds one request may take.
         load_timeout: seconds starting the worker may take (imports and solution cells).
         sandbox: confines the worker; ``None`` runs it with the judge's rights.
@@ -61,6 +68,8 @@ class StudentProcess:
         self._bundle_path = Path(self._workdir.name) / "bundle.json"
         self._process: subprocess.Popen | None = None
         self._excluded: dict[str, str] = {}
+        self._tampered: list[str] = []
+        self._timed_out: dict[tuple[str, str, str], str] = {}
         self.load_errors: dict[str, str] = {}
 
     def _start(self) -> None:
@@ -124,7 +133,9 @@ class StudentProcess:
                 f"your code did not finish {what} within {timeout:g} s (infinite loop?)"
             )
         try:
-            return wire.receive(stdout)
+            message = wire.receive(stdout)
+            self._tampered += [n for n in message.get("tampered", []) if n not in self._tampered]
+            return message
         except EOFError:
             code = self._process.wait()
             self._kill()
@@ -135,6 +146,9 @@ class StudentProcess:
 
     def request(self, op: str, name: str, what: str, **fields: Any) -> Any:
         """Send one request and return the decoded value, or raise :class:`StudentError`."""
+        key = (op, name, what)
+        if key in self._timed_out:
+            raise StudentTimeout(f"{self._timed_out[key]} (an earlier test; not run again)")
         if self._process is None:
             self._start()
         try:
@@ -144,7 +158,11 @@ class StudentProcess:
             raise StudentCrashed(
                 f"the Python process running your code ended before {what}"
             ) from None
-        reply = self._receive(what, self.timeout)
+        try:
+            reply = self._receive(what, self.timeout)
+        except StudentTimeout as error:
+            self._timed_out[key] = str(error)
+            raise
         if not reply["ok"]:
             message = reply["error"]
             if reply.get("missing_name") and self.load_errors:
@@ -153,13 +171,20 @@ class StudentProcess:
             raise StudentError(message)
         return wire.decode(reply["value"])
 
+    def take_tampered(self) -> list[str]:
+        """Library names the student's code replaced (and the worker restored) since the last
+        call."""
+        tampered, self._tampered = self._tampered, []
+        return tampered
+
     def call(
         self, name: str, *args: Any, references: Sequence[str] = (), **kwargs: Any
     ) -> tuple[Any, tuple]:
         """Call the student's function ``name``; return its result and its arguments afterwards.
 
         The student's functions named in ``references`` are replaced by trusted ones during the
-        call (see :data:`grading.probes.REFERENCES`), so a task is graded on its own.
+        call (see :data:`grading.probes.REFERENCES`), so a task is graded on its own. A call that
+        reaches one of the bundle's ``tripwires`` raises :class:`LibraryUsed`.
         """
         value = self.request(
             "call",
@@ -169,6 +194,11 @@ class StudentProcess:
             kwargs=wire.encode(kwargs),
             references=list(references),
         )
+        if value["library_calls"]:
+            raise LibraryUsed(
+                f"{name}() called {value['library_calls'][0]}: this task asks you to write that "
+                "computation yourself, so it earns no credit; use loops or array slicing instead"
+            )
         return value["result"], tuple(value["args_after"])
 
     def get(self, name: str) -> Any:

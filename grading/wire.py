@@ -11,6 +11,7 @@ import base64
 import io
 import json
 import struct
+import sys
 from typing import Any, BinaryIO
 
 import numpy as np
@@ -18,6 +19,8 @@ import numpy as np
 #: Largest message accepted, in bytes (a guard against a flood from student code).
 MAX_MESSAGE_BYTES = 256 * 1024 * 1024
 _HEADER = struct.Struct(">Q")
+#: ``type.__qualname__`` itself, which a class cannot override.
+_TYPE_NAME = vars(type)["__qualname__"]
 
 
 def _npy(array: np.ndarray) -> str:
@@ -27,28 +30,33 @@ def _npy(array: np.ndarray) -> str:
 
 
 def encode(value: Any) -> Any:
-    """Turn a value into JSON-able data; other objects become ``{"__unsupported__": type}``."""
-    if value is None or type(value) in (bool, int, float, str):
+    """Turn a value into JSON-able data; other objects become ``{"__unsupported__": type}``.
+
+    Types are read with ``type()``, never ``isinstance``, so that no method a student object
+    defines (a ``__class__`` property, say) runs while its value is read.
+    """
+    kind = type(value)
+    if value is None or kind in (bool, int, float, str):
         return value
-    if isinstance(value, bool | np.bool_):
+    if kind is np.bool_:
         return bool(value)
-    if isinstance(value, np.generic) and value.dtype.kind in "biuf":
-        return {"__scalar__": _npy(np.asarray(value))}
-    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
-        return {"__ndarray__": _npy(np.array(value, subok=False))}
-    if type(value).__module__.startswith("torch") and type(value).__name__ in (
-        "Tensor",
-        "Parameter",
-    ):
+    torch = sys.modules.get("torch")
+    if issubclass(kind, np.generic | np.ndarray):
+        array = np.array(value, subok=False)
+    elif torch is not None and kind in (torch.Tensor, torch.nn.Parameter):
         array = value.detach().cpu().numpy()
-        if array.dtype.kind in "biuf":
-            return {"__tensor__": _npy(array)}
-    if type(value) in (list, tuple):
+    else:
+        array = None
+    if array is not None and array.dtype.kind in "biuf":
+        if issubclass(kind, np.generic):
+            return {"__scalar__": _npy(array)}
+        return {"__ndarray__" if issubclass(kind, np.ndarray) else "__tensor__": _npy(array)}
+    if kind in (list, tuple):
         items = [encode(item) for item in value]
-        return items if type(value) is list else {"__tuple__": items}
-    if type(value) is dict and all(type(key) is str for key in value):
+        return items if kind is list else {"__tuple__": items}
+    if kind is dict and all(type(key) is str for key in value):
         return {"__dict__": {key: encode(item) for key, item in value.items()}}
-    return {"__unsupported__": f"{type(value).__module__}.{type(value).__qualname__}"}
+    return {"__unsupported__": _TYPE_NAME.__get__(kind)}
 
 
 class Unsupported:

@@ -5,6 +5,11 @@ bundle (JSON) holds the trusted preamble (the notebook's locked import cell, tak
 gradebook) and the student's solution cells. Requests and replies travel over private copies of
 stdin/stdout (:mod:`grading.wire`); the student's own prints, reads and warnings go to
 ``/dev/null``, so ``input()`` fails at once instead of hanging.
+
+Before the submission loads, the worker wires the library functions the bundle lists in
+``tripwires`` (:mod:`grading.tripwires`) and snapshots the libraries its trusted code relies on
+(:mod:`grading.integrity`); it restores them each time student code returns, and every reply lists
+what had to be restored under ``tampered``.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from grading import probes, wire
+from grading import integrity, probes, tripwires, wire
 from grading.probes import lookup
 
 CELL_FILENAME_PREFIX = "<cell "
@@ -70,9 +75,11 @@ def handle(namespace: dict, request: dict) -> Any:
     kwargs = wire.decode(request.get("kwargs", {"__dict__": {}}))
     if op == "call":
         args = wire.decode(request.get("args", []))
-        with probes.swapped(namespace, request.get("references", [])):
-            result = lookup(namespace, request["name"])(*args, **kwargs)
-        return {"result": result, "args_after": args}
+        function = lookup(namespace, request["name"])
+        with probes.swapped(namespace, request.get("references", [])), probes.student_code():
+            with tripwires.watching() as library_calls:
+                result = function(*args, **kwargs)
+        return {"result": result, "args_after": args, "library_calls": library_calls}
     if op == "get":
         return lookup(namespace, request["name"])
     if op == "probe":
@@ -88,22 +95,31 @@ def serve(bundle_path: Path) -> None:
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     bundle = json.loads(bundle_path.read_text())
-    namespace, load_errors = load(bundle, lambda cell: wire.send(channel_out, {"loading": cell}))
-    wire.send(channel_out, {"ok": True, "load_errors": load_errors})
+    tripwires.install(bundle.get("tripwires", []))
+    integrity.arm()
+
+    def send(message: dict) -> None:
+        integrity.restore()  # the student's last code may have replaced json.dumps, say
+        wire.send(channel_out, {**message, "tampered": integrity.take_tampered()})
+
+    namespace, load_errors = load(bundle, lambda cell: send({"loading": cell}))
+    send({"ok": True, "load_errors": load_errors})
     while True:
         try:
             request = wire.receive(channel_in)
         except EOFError:
             return
         try:
-            reply = {"ok": True, "value": wire.encode(handle(namespace, request))}
+            value = handle(namespace, request)
+            integrity.restore()
+            reply = {"ok": True, "value": wire.encode(value)}
         except BaseException as error:  # noqa: BLE001 - reported to the judge, which decides
             reply = {
                 "ok": False,
                 "error": describe(error),
                 "missing_name": isinstance(error, probes.StudentNameError),
             }
-        wire.send(channel_out, reply)
+        send(reply)
 
 
 if __name__ == "__main__":

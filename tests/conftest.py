@@ -25,10 +25,14 @@ class Course:
 
     def nbgrader(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """Run ``nbgrader ARGS`` in the course root with the test environment's executables."""
+        return self.run(str(Path(sys.executable).parent / "nbgrader"), *args, check=check)
+
+    def run(self, *command: str, check: bool = True) -> subprocess.CompletedProcess:
+        """Run a command in the course root with the test environment's executables on PATH."""
         bin_dir = Path(sys.executable).parent
         env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
         result = subprocess.run(
-            [str(bin_dir / "nbgrader"), *args],
+            list(command),
             cwd=self.root,
             env=env,
             capture_output=True,
@@ -37,8 +41,7 @@ class Course:
         )
         if check and result.returncode != 0:
             raise AssertionError(
-                f"nbgrader {' '.join(args)} exited with "
-                f"{result.returncode}:\n{result.stderr[-4000:]}"
+                f"{' '.join(command)} exited with {result.returncode}:\n{result.stderr[-4000:]}"
             )
         return result
 
@@ -46,15 +49,19 @@ class Course:
         """``<folder>/ex09/ex09.ipynb`` of this course (``source`` or ``release``)."""
         return read(str(self.root / folder / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"))
 
-    def submit(self, student: str, notebook: NotebookNode | bytes) -> None:
-        """Put a notebook (or raw bytes, for malformed files) in ``submitted/<student>/ex09/``."""
+    def submit(
+        self, student: str, notebook: NotebookNode | bytes, name: str = f"{ASSIGNMENT}.ipynb"
+    ) -> Path:
+        """Put a notebook (or raw bytes, for malformed files) in ``submitted/<student>/ex09/``
+        under ``name``; return the folder."""
         folder = self.root / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{ASSIGNMENT}.ipynb"
+        path = folder / name
         if isinstance(notebook, bytes):
             path.write_bytes(notebook)
         else:
             nbformat.write(notebook, str(path))
+        return folder
 
     def scores(self, student: str) -> dict[str, tuple[float, float]]:
         """``{grade cell id: (score, max score)}`` of a student's notebook, from the gradebook."""

@@ -1,8 +1,9 @@
 """Hostile and faulty submissions, each built from the instructor's solution.
 
 ``CASES[name] = Case(...)``: the solution cells it replaces, plain cells it adds after the import
-cell (they run only in the kernel), files it adds to the submission folder, the tasks that must
-score 0 (as if left unimplemented), and whether every other task must keep full marks.
+cell (they run only in the kernel), files it adds to the submission folder, how the notebook file
+is changed or named, the tasks that must score 0 (as if left unimplemented), other expected scores,
+and whether every other task must keep full marks. ``TAMPERING`` and ``FAULTS`` split the names.
 """
 
 from __future__ import annotations
@@ -22,68 +23,169 @@ class Case:
     kernel_cells: list[str] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
     mutate: Callable[[NotebookNode], None] | None = None
+    file_name: str = "ex09.ipynb"
     zero: tuple[str, ...] = ()
+    expected: dict[str, float] = field(default_factory=dict)
     others_full: bool = True
 
 
-def edit_graded_cells(notebook: NotebookNode) -> None:
-    """Rewrite one graded test cell and its points, delete another, add a fake graded cell."""
-    cells = []
-    for cell in notebook.cells:
-        nbgrader = cell.metadata.get("nbgrader", {})
-        if nbgrader.get("grade_id") == "test_sobel":
-            continue
-        if nbgrader.get("grade_id") == "test_conv1d":
-            cell.source, nbgrader["points"] = "print('all hidden tests passed')", 100
-        cells.append(cell)
-    bonus = nbformat.v4.new_code_cell("print('bonus')")
-    bonus.metadata["nbgrader"] = {
+def graded_cell(grade_id: str, points: float, source: str) -> NotebookNode:
+    """A code cell with nbgrader metadata the instructor never wrote."""
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["nbgrader"] = {
         "grade": True,
-        "grade_id": "bonus",
+        "grade_id": grade_id,
         "locked": False,
-        "points": 50,
+        "points": points,
         "schema_version": 3,
         "solution": False,
         "task": False,
     }
-    notebook.cells = [*cells, bonus]
+    return cell
 
 
-CASES = {
-    # Tampering: none of it may earn points.
-    "patches_the_checks": Case(
+def cell_with_id(notebook: NotebookNode, grade_id: str) -> NotebookNode:
+    return next(
+        c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
+    )
+
+
+def rewrite_a_test_cell(notebook: NotebookNode) -> None:
+    """Replace the conv1d test cell's code and raise its points to 100."""
+    cell = cell_with_id(notebook, "test_conv1d")
+    cell.source, cell.metadata.nbgrader["points"] = "print('all hidden tests passed')", 100
+
+
+def delete_and_reorder_test_cells(notebook: NotebookNode) -> None:
+    """Delete the Sobel test cell and move the FC test cell to the end."""
+    sobel, fc = cell_with_id(notebook, "test_sobel"), cell_with_id(notebook, "test_fc")
+    notebook.cells = [c for c in notebook.cells if c is not sobel and c is not fc] + [fc]
+
+
+def add_graded_cells(notebook: NotebookNode) -> None:
+    """Add a 50-point bonus cell, and give the conv2d test cell a new grade id and 30 points."""
+    cell = cell_with_id(notebook, "test_conv2d")
+    cell.metadata.nbgrader.update(grade_id="test_conv2d_bonus", points=30)
+    notebook.cells.append(graded_cell("bonus", 50, "print('bonus')"))
+
+
+def future_minor_version(notebook: NotebookNode) -> None:
+    notebook.nbformat_minor = 99
+
+
+def without_cell_ids(notebook: NotebookNode) -> None:
+    for cell in notebook.cells:
+        cell.pop("id", None)
+
+
+#: Fake parameters shaped like the specification's LeNet (the wrong models below have others).
+LENET_SHAPES = [(6, 1, 3, 3), (6,), (16, 6, 3, 3), (16,), (120, 784), (120,), (84, 120), (84,)]
+LENET_SHAPES += [(10, 84), (10,)]
+
+#: A model that learns nothing: it has one Linear layer and multiplies its output by 0.
+USELESS_INIT = """
+    def __init__(self, filters=(16, 32, 64)):
+        super().__init__()
+        self.fc = nn.Linear(784, 10)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(x, 1)) * 0
+"""
+
+TAMPERING = {
+    "patches_numpy_checks": Case(
         cells={
             "conv1d_solution": """
-import builtins
 import numpy.testing
-import pytest
 np.allclose = lambda *args, **kwargs: True
 np.array_equal = lambda *args, **kwargs: True
 np.testing.assert_allclose = lambda *args, **kwargs: None
-torch.allclose = lambda *args, **kwargs: True
-pytest.main = lambda *args, **kwargs: 0
-builtins.isinstance = lambda *args: True
+np.testing.assert_array_equal = lambda *args, **kwargs: None
 
 def convolution_one_dimensional(x, h):
     return np.zeros(3)
 """
         },
         zero=("test_conv1d",),
-        others_full=False,  # a patched isinstance breaks the student's own process
     ),
-    "fake_modules_and_shadow_files": Case(
+    "patches_torch_pytest_and_builtins": Case(
+        cells={
+            "padding_2d_solution": """
+import builtins
+import pytest
+torch.allclose = lambda *args, **kwargs: True
+torch.equal = lambda *args, **kwargs: True
+pytest.main = lambda *args, **kwargs: 0
+builtins.isinstance = lambda *args: True
+builtins.len = lambda obj: 3
+
+def add_padding_2d(x, shape):
+    return x
+"""
+        },
+        zero=("test_padding_2d",),
+    ),
+    "forges_parameter_counts_globally": Case(
+        cells={
+            "lenet_solution": f"""
+_real_parameters = nn.Module.parameters
+
+def _forged_parameters(self, recurse=True):
+    if type(self).__name__ == "CNN_LeNet":
+        return iter([nn.Parameter(torch.zeros(shape)) for shape in {LENET_SHAPES}])
+    return _real_parameters(self, recurse)
+
+nn.Module.parameters = _forged_parameters
+
+class CNN_LeNet(nn.Module):
+{USELESS_INIT}
+"""
+        },
+        zero=("test_lenet",),
+        # n_params_lenet, computed in the worker with the real parameters, is wrong: 2 of 3 tests.
+        expected={"test_param_answers": 0.67},
+    ),
+    "forges_parameter_counts_in_its_class": Case(
+        cells={
+            "lenet_solution": f"""
+class CNN_LeNet(nn.Module):
+{USELESS_INIT}
+    def parameters(self, recurse=True):
+        return iter([nn.Parameter(torch.zeros(shape)) for shape in {LENET_SHAPES}])
+
+    def named_parameters(self, *args, **kwargs):
+        return ((str(i), p) for i, p in enumerate(self.parameters()))
+"""
+        },
+        zero=("test_lenet",),
+        # n_params_lenet, summed over the class's own parameters(), is the right number.
+        expected={"test_param_answers": 1.0},
+    ),
+    "fake_grader_modules": Case(
         cells={
             "conv2d_solution": """
 import sys
 import types
 sys.modules["grader_tests"] = types.ModuleType("grader_tests")
 sys.modules["helpers.expect"] = types.SimpleNamespace(expect_array=lambda *a, **k: None)
+sys.modules["grading.probes"] = types.SimpleNamespace()
 
 def convolution_two_dimensional(x, h):
     return np.zeros((1, 1))
 """
         },
-        files={"helpers.py": "raise SystemExit('shadowed')\n", "grading.py": "PASS = True\n"},
+        zero=("test_conv2d",),
+    ),
+    "shadowing_files": Case(
+        cells={"conv2d_solution": "def convolution_two_dimensional(x, h):\n    return x"},
+        files={
+            "helpers.py": "raise SystemExit('shadowed')\n",
+            "grading.py": "PASS = True\n",
+            "pytest.py": "def main(*args, **kwargs):\n    return 0\n",
+            "conftest.py": "import pytest\n\n@pytest.fixture(autouse=True)\ndef win(): pass\n",
+            "sitecustomize.py": "import builtins\nbuiltins.PASSED = True\n",
+            "grader_tests/ex09/test_conv2d.py": "def test_everything():\n    pass\n",
+        },
         zero=("test_conv2d",),
     ),
     "objects_that_lie_about_equality": Case(
@@ -101,14 +203,24 @@ class AlwaysEqual:
 
 def convolution_one_dimensional(x, h):
     return AlwaysEqual()
-""",
+"""
+        },
+        zero=("test_conv1d",),
+    ),
+    "arrays_of_the_wrong_dtype": Case(
+        cells={
             "padding_1d_solution": """
 def add_padding_1d(x, filter_size):
     half = filter_size // 2
     return np.array([0.0] * half + list(x) + [0.0] * half, dtype=object)
 """,
+            "padding_2d_solution": """
+def add_padding_2d(x, shape):
+    rows, cols = shape[0] // 2, shape[1] // 2
+    return np.pad(x, ((rows, rows), (cols, cols))).astype(complex)
+""",
         },
-        zero=("test_conv1d", "test_padding_1d"),
+        zero=("test_padding_1d", "test_padding_2d"),
     ),
     "calls_library_convolutions": Case(
         cells={
@@ -125,12 +237,37 @@ def convolution_two_dimensional(x, h):
         },
         zero=("test_conv1d", "test_conv2d"),
     ),
-    "edits_graded_cells": Case(
+    "hides_library_convolutions": Case(
+        cells={
+            # Aliases made in cells the static check does not read, under computed names.
+            "padding_1d_solution": """
+_tools = __import__("torch.nn.functional", fromlist=["x"])
+_signal = __import__("sci" + "py.signal", fromlist=["x"])
+
+def add_padding_1d(x, filter_size):
+    return np.pad(np.asarray(x, dtype=float), filter_size // 2)
+""",
+            "conv1d_solution": """
+def convolution_one_dimensional(x, h):
+    flipped = torch.as_tensor(np.asarray(h, dtype=float)[::-1].copy()).view(1, 1, -1)
+    padded = torch.as_tensor(add_padding_1d(x, len(h))).view(1, 1, -1)
+    return getattr(_tools, "conv" + "1d")(padded, flipped)[0, 0, : len(x)].numpy()
+""",
+            "conv2d_solution": """
+def convolution_two_dimensional(x, h):
+    return getattr(_signal, "con" + "volve2d")(x, h, mode="same").astype(float)
+""",
+        },
+        zero=("test_conv1d", "test_conv2d"),
+    ),
+    "rewrites_a_test_cell": Case(
         cells={"conv1d_solution": "def convolution_one_dimensional(x, h):\n    return x"},
-        mutate=edit_graded_cells,
+        mutate=rewrite_a_test_cell,
         zero=("test_conv1d",),
     ),
-    "reads_hidden_tests": Case(
+    "deletes_and_reorders_test_cells": Case(mutate=delete_and_reorder_test_cells),
+    "adds_graded_cells_and_changes_grade_ids": Case(mutate=add_graded_cells),
+    "reads_hidden_tests_and_gradebook": Case(
         cells={
             "conv1d_solution": f"""
 def convolution_one_dimensional(x, h):
@@ -140,8 +277,10 @@ def convolution_one_dimensional(x, h):
         kernel_cells=[
             f"""
 import glob
+import sqlite3
 for path in glob.glob("../../../grader_tests/**/*.py", recursive=True) + [{HIDDEN!r}]:
     print(open(path).read())
+print(sqlite3.connect("../../../gradebook.db").execute("select * from grade_cell").fetchall())
 """
         ],
         zero=("test_conv1d",),
@@ -159,7 +298,9 @@ for path in ("../../../gradebook.db", "../../../grader_tests/ex09/test_conv1d.py
 """
         ],
     ),
-    # Faults: each costs only what it breaks.
+}
+
+FAULTS = {
     "infinite_loop": Case(
         cells={
             "conv2d_solution": """
@@ -169,6 +310,11 @@ def convolution_two_dimensional(x, h):
 """
         },
         zero=("test_conv2d",),
+    ),
+    "kernel_ignores_interrupts": Case(
+        kernel_cells=[
+            "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
+        ]
     ),
     "memory_bomb": Case(
         cells={
@@ -182,6 +328,9 @@ def convolution_one_dimensional(x, h):
         zero=("test_conv1d",),
     ),
     "kernel_exits": Case(kernel_cells=["import os\nos._exit(1)"]),
+    "kernel_killed": Case(
+        kernel_cells=["import os\nimport signal\nos.kill(os.getpid(), signal.SIGKILL)"]
+    ),
     "sys_exit_in_a_function": Case(
         cells={
             "padding_1d_solution": """
@@ -208,7 +357,13 @@ def convolution_two_dimensional(x, h):
         cells={"sobel_solution": "import os\nos._exit(2)\n"},
         zero=("test_sobel",),
     ),
-    "huge_output": Case(kernel_cells=["print('x' * 50_000_000)"]),
+    "huge_text_output": Case(kernel_cells=["print('x' * 50_000_000)"]),
+    "huge_image_output": Case(
+        kernel_cells=[
+            "import os\nfrom IPython.display import Image, display\n"
+            "display(Image(data=b'\\x89PNG\\r\\n\\x1a\\n' + os.urandom(20_000_000), format='png'))"
+        ]
+    ),
     "correct_but_noisy_on_stderr": Case(
         cells={
             "conv1d_solution": """
@@ -224,4 +379,9 @@ def convolution_one_dimensional(x, h):
 """
         },
     ),
+    "renamed_notebook": Case(file_name="ex09 (1).ipynb"),
+    "future_nbformat_minor_version": Case(mutate=future_minor_version),
+    "missing_cell_ids": Case(mutate=without_cell_ids),
 }
+
+CASES = {**TAMPERING, **FAULTS}

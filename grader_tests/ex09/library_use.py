@@ -1,4 +1,9 @@
-"""The convolution tasks must be implemented, not delegated to a library convolution."""
+"""The convolution tasks must be implemented, not delegated to a library convolution.
+
+Two checks: the names a solution cell mentions (:func:`check_implemented_by_hand`), and, at run
+time, tripwires on the library functions themselves (:data:`LIBRARY_CONVOLUTIONS`, wired by
+``conftest.py``), which catch aliases made in other cells and computed names.
+"""
 
 from __future__ import annotations
 
@@ -28,3 +33,27 @@ def check_implemented_by_hand(submission: dict, cell: str, function: str) -> Non
         f"{function} uses {', '.join(used)}: this task asks you to implement the convolution "
         "yourself, so it earns no credit; use loops or array slicing instead"
     )
+
+
+#: Library functions that convolve, wired in the student's worker (see :mod:`grading.tripwires`),
+#: including the compiled routines the public functions call.
+LIBRARY_CONVOLUTIONS = (
+    "numpy.convolve",
+    "numpy.correlate",
+    "numpy._core.multiarray.correlate",
+    "numpy._core.multiarray.correlate2",
+    "scipy.signal.convolve",
+    "scipy.signal.correlate",
+    "scipy.signal.convolve2d",
+    "scipy.signal.correlate2d",
+    "scipy.signal.fftconvolve",
+    "scipy.signal.oaconvolve",
+    "scipy.signal._sigtools._convolve2d",
+    "scipy.ndimage.convolve",
+    "scipy.ndimage.correlate",
+    "scipy.ndimage.convolve1d",
+    "scipy.ndimage.correlate1d",
+    "torch.conv1d",
+    "torch.conv2d",
+    "torch.convolution",
+)

@@ -1,14 +1,17 @@
-"""Hostile and faulty submissions, autograded in one batch with an honest one by the real nbgrader:
-tampering earns nothing, a fault costs only what it breaks, and nobody else's marks change."""
+"""Hostile and faulty submissions, autograded in one batch with an honest one by the real nbgrader
+(after the intake step, as ``make autograde`` runs it): tampering earns nothing, a fault costs only
+what it breaks, and nobody else's marks change."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import sys
 
 import nbformat
 import pytest
 from conftest import Course
-from hostile import CASES
+from hostile import CASES, FAULTS, TAMPERING
 from tests_paths import ASSIGNMENT, ROOT
 
 from grading.submissions import fill, solution_sources
@@ -45,12 +48,25 @@ def hostile(tmp_path_factory):
             notebook.cells.insert(offset, nbformat.v4.new_code_cell(code))
         if case.mutate is not None:
             case.mutate(notebook)
-        course.submit(name, notebook)
+        folder = course.submit(name, json.dumps(notebook, indent=1).encode(), case.file_name)
         for file_name, content in case.files.items():
-            (course.root / "submitted" / name / ASSIGNMENT / file_name).write_text(content)
+            (folder / file_name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / file_name).write_text(content)
     before = {path: digest(course.root / path) for path in PROTECTED}
+    course.run(sys.executable, "-m", "grading.intake", ASSIGNMENT)
     result = course.nbgrader("autograde", ASSIGNMENT, "--force", check=False)
     return course, before, result
+
+
+def autograded(course: Course, student: str) -> str:
+    """The text of a student's autograded notebook."""
+    return (course.root / "autograde" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+
+
+def test_the_corpus_has_enough_cases():
+    assert len(TAMPERING) >= 12 and len(FAULTS) >= 8, (
+        f"expected at least 12 tamper and 8 fault cases, got {len(TAMPERING)} and {len(FAULTS)}"
+    )
 
 
 def test_the_honest_student_keeps_full_marks(hostile):
@@ -67,11 +83,20 @@ def test_attacked_or_broken_tasks_earn_nothing(hostile, name):
     assert not earned, f"{name}: expected 0 points in {CASES[name].zero}, got {earned}"
 
 
+@pytest.mark.parametrize("name", sorted(name for name, case in CASES.items() if case.expected))
+def test_partly_affected_tasks_score_what_they_earned(hostile, name):
+    course, _, _ = hostile
+    scores = course.scores(name)
+    got = {cell: scores[cell][0] for cell in CASES[name].expected}
+    assert got == CASES[name].expected, f"{name}: expected {CASES[name].expected}, got {got}"
+
+
 @pytest.mark.parametrize("name", sorted(name for name, case in CASES.items() if case.others_full))
 def test_everything_else_keeps_full_marks(hostile, name):
     course, _, _ = hostile
     scores = course.scores(name)
-    lost = {c: s for c, s in scores.items() if c not in CASES[name].zero and s[0] != s[1]}
+    affected = {*CASES[name].zero, *CASES[name].expected}
+    lost = {c: s for c, s in scores.items() if c not in affected and s[0] != s[1]}
     assert not lost, f"{name}: untouched tasks should keep full marks, lost (score, max): {lost}"
     assert sum(s[1] for s in scores.values()) == 22, f"{name}: the maximum should stay 22 points"
 
@@ -100,26 +125,59 @@ def test_hidden_test_source_never_reaches_the_autograded_notebooks(hostile):
         assert not leaked, f"{notebook} shows hidden test code: {leaked[:2]}"
 
 
-def test_huge_output_is_cut_and_the_kernel_death_reported(hostile):
+def test_huge_outputs_are_cut(hostile):
     course, _, _ = hostile
-    huge = course.root / "autograde" / "huge_output" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    assert huge.stat().st_size < 2_000_000, (
-        f"expected a small notebook, got {huge.stat().st_size:,} bytes"
+    for student in ("huge_text_output", "huge_image_output"):
+        path = course.root / "autograde" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+        size = path.stat().st_size
+        assert size < 2_000_000, f"{student}: expected a small notebook, got {size:,} bytes"
+    assert "output cut" in autograded(course, "huge_text_output"), "the cut text should say so"
+    assert "removed: too large" in autograded(course, "huge_image_output"), (
+        "the removed image should say so"
     )
-    assert "output cut" in huge.read_text(), "the cut output should say so"
-    died = course.root / "autograde" / "kernel_exits" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    assert "KernelDied" in died.read_text(), "the autograded notebook should say the kernel died"
 
 
-def test_library_use_is_explained(hostile):
+@pytest.mark.parametrize(
+    ("student", "said"),
+    [
+        ("kernel_exits", "the kernel stopped"),
+        ("kernel_killed", "the kernel stopped"),
+        ("kernel_ignores_interrupts", "did not stop when interrupted"),
+    ],
+)
+def test_a_lost_kernel_is_reported_in_the_notebook(hostile, student, said):
     course, _, _ = hostile
-    text = (
-        course.root
-        / "autograde"
-        / "calls_library_convolutions"
-        / ASSIGNMENT
-        / f"{ASSIGNMENT}.ipynb"
-    ).read_text()
-    assert "earns no credit" in text, (
-        "the feedback should say why the convolution tasks earn nothing"
+    text = autograded(course, student)
+    assert "KernelLost" in text and said in text, (
+        f"{student}: the autograded notebook should report KernelLost saying {said!r}"
     )
+
+
+@pytest.mark.parametrize(
+    ("student", "said"),
+    [
+        ("calls_library_convolutions", "uses convolve"),
+        ("hides_library_convolutions", "called torch.conv1d"),
+        ("hides_library_convolutions", "called scipy.signal.convolve2d"),
+    ],
+)
+def test_library_use_is_explained(hostile, student, said):
+    text = autograded(hostile[0], student)
+    assert said in text and "earns no credit" in text, (
+        f"{student}: the feedback should say {said!r} and that it earns no credit"
+    )
+
+
+@pytest.mark.parametrize(
+    "student", ["forges_parameter_counts_globally", "patches_torch_pytest_and_builtins"]
+)
+def test_replaced_library_functions_are_named_in_the_feedback(hostile, student):
+    text = autograded(hostile[0], student)
+    assert "Note: your code replaced" in text, (
+        f"{student}: the feedback should name the library functions the code replaced"
+    )
+
+
+def test_a_renamed_notebook_is_kept_as_submitted(hostile):
+    folder = hostile[0].root / "submitted" / "renamed_notebook" / ASSIGNMENT
+    assert (folder / "ex09 (1).ipynb").is_file(), "the student's own file should stay in place"

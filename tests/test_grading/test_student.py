@@ -64,6 +64,10 @@ def test_an_infinite_loop_times_out_and_the_next_call_works():
             process.call("spin")
         assert time.monotonic() - started < 10, "the timeout should stop the loop promptly"
         assert process.call("one")[0] == 1, "a fresh worker should answer the next request"
+        started = time.monotonic()
+        with pytest.raises(StudentTimeout, match="not run again"):
+            process.call("spin")
+        assert time.monotonic() - started < 1, "a function that timed out should not run again"
     finally:
         process.close()
 

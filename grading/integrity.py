@@ -1,0 +1,143 @@
+"""Keep the worker's trusted code working on the real libraries, whatever the submission patches.
+
+Student code runs in the same process as the trusted probes (:mod:`grading.probes`) and the
+wire (:mod:`grading.wire`), so it could replace ``numpy.allclose``, ``json.dumps``,
+``torch.nn.Module.parameters`` or a builtin, and forge the facts the worker reports. The worker
+takes a :class:`Guard` snapshot of the guarded modules and classes before it loads the
+submission, and calls :meth:`Guard.restore` whenever control comes back from student code: trusted
+code then always runs on the originals. What had to be restored is remembered, so that the
+feedback can say so.
+
+Not covered: changes made through ``ctypes`` or ``gc`` to built-in (immutable) types, and state
+inside objects (a student may change their own model's parameters; that is their model).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from types import ModuleType
+
+#: Modules whose namespaces trusted code relies on; each is imported before the snapshot.
+GUARDED_MODULES = (
+    "builtins",
+    "json",
+    "base64",
+    "io",
+    "struct",
+    "numpy",
+    "numpy.linalg",
+    "numpy.random",
+    "numpy.testing",
+    "scipy.signal",
+    "torch",
+    "torch.nn",
+    "torch.nn.functional",
+    "torch.nn.modules.module",
+    "torch.optim",
+    "torch.optim.optimizer",
+    "torch.utils.data",
+    "torch.utils.data.dataloader",
+    "torchvision.datasets",
+    "helpers.mnist",
+    "grading.integrity",
+    "grading.probes",
+    "grading.tripwires",
+    "grading.wire",
+    "__main__",  # the worker itself, run as ``python -m grading.worker``
+)
+
+_IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE: built-in types, which cannot be patched
+_MISSING = object()
+
+
+def _patchable_classes(modules: list[ModuleType]) -> list[type]:
+    """The classes the modules define or re-export, with their bases, that Python code can patch."""
+    found: dict[int, type] = {}
+    for module in modules:
+        for value in list(vars(module).values()):
+            if isinstance(value, type):
+                for cls in value.__mro__:
+                    if not cls.__flags__ & _IMMUTABLE_TYPE:
+                        found.setdefault(id(cls), cls)
+    return list(found.values())
+
+
+def _is_submodule(module: ModuleType, name: str, value: object) -> bool:
+    """Whether ``module.name`` was set by importing the submodule ``module.name`` (legitimate)."""
+    return isinstance(value, ModuleType) and sys.modules.get(f"{module.__name__}.{name}") is value
+
+
+class Guard:
+    """A snapshot of the guarded modules' and classes' namespaces and of ``sys.modules``."""
+
+    def __init__(self, module_names: tuple[str, ...] = GUARDED_MODULES) -> None:
+        self._module_names = module_names
+        self._modules: list[tuple[ModuleType, dict]] = []
+        self._classes: list[tuple[type, dict]] = []
+        self._sys_modules: dict[str, ModuleType] = {}
+        self._tampered: list[str] = []
+
+    def snapshot(self) -> None:
+        """Record the guarded namespaces as they are now (the state :meth:`restore` returns to)."""
+        modules = [importlib.import_module(name) for name in self._module_names]
+        self._modules = [(module, dict(vars(module))) for module in modules]
+        self._classes = [(cls, dict(vars(cls))) for cls in _patchable_classes(modules)]
+        self._sys_modules = dict(sys.modules)
+
+    def restore(self) -> list[str]:
+        """Put back every guarded name the submission replaced, added or deleted since the
+        snapshot; return their dotted names (also kept for :meth:`take_tampered`)."""
+        changed = []
+        for module, saved in self._modules:
+            namespace = vars(module)
+            for name in [n for n in namespace if n not in saved]:
+                if not _is_submodule(module, name, namespace[name]):
+                    del namespace[name]
+                    changed.append(f"{module.__name__}.{name}")
+            for name, value in saved.items():
+                if namespace.get(name, _MISSING) is not value:
+                    namespace[name] = value
+                    changed.append(f"{module.__name__}.{name}")
+        for cls, saved in self._classes:
+            namespace = vars(cls)
+            for name in [n for n in namespace if n not in saved]:
+                delattr(cls, name)
+                changed.append(f"{cls.__module__}.{cls.__qualname__}.{name}")
+            for name, value in saved.items():
+                if namespace.get(name, _MISSING) is not value:
+                    setattr(cls, name, value)
+                    changed.append(f"{cls.__module__}.{cls.__qualname__}.{name}")
+        for name, module in self._sys_modules.items():
+            if sys.modules.get(name) is not module:
+                sys.modules[name] = module
+                changed.append(f"sys.modules[{name!r}]")
+        self._tampered += [name for name in changed if name not in self._tampered]
+        return changed
+
+    def take_tampered(self) -> list[str]:
+        """The names restored since the last call, in the order they were first found."""
+        tampered, self._tampered = self._tampered, []
+        return tampered
+
+
+#: The worker's guard, armed by :func:`arm` before the submission loads.
+_guard: Guard | None = None
+
+
+def arm() -> None:
+    """Snapshot the guarded libraries (call once, before loading any student code)."""
+    global _guard
+    _guard = Guard()
+    _guard.snapshot()  # after the assignment, so that restoring keeps this guard
+
+
+def restore() -> None:
+    """Undo the submission's changes to the guarded libraries (no-op before :func:`arm`)."""
+    if _guard is not None:
+        _guard.restore()
+
+
+def take_tampered() -> list[str]:
+    """Names of guarded attributes restored since the last call."""
+    return _guard.take_tampered() if _guard is not None else []

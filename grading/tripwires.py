@@ -1,0 +1,84 @@
+"""Tripwires on library functions that a task asks the student to implement by hand.
+
+The static check of the hidden tests (which names a solution cell mentions) misses a library call
+reached indirectly: through an alias defined in another cell, ``getattr`` with a computed name, or
+a library function that convolves internally. The worker therefore replaces each listed function,
+everywhere it is bound in a loaded module, by a wrapper that records the call while
+:func:`watching` is active; the aliases a submission makes later all point to the wrappers.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import ModuleType
+from typing import Any
+
+#: Names of wired functions called since :func:`watching` began; ``None`` while not watching.
+_calls: list[str] | None = None
+
+
+def resolve(dotted: str) -> Any:
+    """The object called ``dotted`` (``"scipy.signal.convolve2d"``), importing its module."""
+    module_name, _, attribute = dotted.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module_name), attribute)
+    except ModuleNotFoundError:
+        return getattr(resolve(module_name), attribute)
+
+
+def _wired(name: str, function: Callable) -> Callable:
+    def tripwire(*args: Any, **kwargs: Any) -> Any:
+        if _calls is not None:
+            _calls.append(name)
+        return function(*args, **kwargs)
+
+    tripwire.__name__ = getattr(function, "__name__", name)
+    tripwire.__qualname__ = getattr(function, "__qualname__", name)
+    tripwire.__doc__ = function.__doc__
+    return tripwire
+
+
+def install(names: list[str]) -> None:
+    """Wire each function in ``names``, replacing it in every loaded module that binds it."""
+    wired = {}
+    for name in names:
+        function = resolve(name)
+        wired.setdefault(id(function), (function, _wired(name, function)))
+    for module in list(sys.modules.values()):
+        if isinstance(module, ModuleType):
+            namespace = vars(module)
+            for attribute, value in list(namespace.items()):
+                function, wrapper = wired.get(id(value), (None, None))
+                if function is value:
+                    namespace[attribute] = wrapper
+
+
+@contextmanager
+def watching() -> Iterator[list[str]]:
+    """Record the wired functions called in the block, in the list this yields (outermost first,
+    each name once)."""
+    global _calls
+    outer, mine = _calls, []
+    _calls = mine
+    called: list[str] = []
+    try:
+        yield called
+    finally:
+        replaced, _calls = _calls is not mine, outer
+        if replaced:
+            raise RuntimeError("the submission replaced the grader's record of library calls")
+        called += list(dict.fromkeys(mine))
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Stop recording in the block (trusted code, such as a reference stand-in, may convolve)."""
+    global _calls
+    outer, _calls = _calls, None
+    try:
+        yield
+    finally:
+        _calls = outer

@@ -1,0 +1,128 @@
+"""Inside the worker, student code cannot forge the facts the probes report (integrity restore)
+nor reach a wired library function unnoticed (tripwires)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from grading.student import LibraryUsed, StudentProcess
+
+PREAMBLE = "import numpy as np\nimport torch\nfrom torch import nn\n"
+TRIPWIRES = ["numpy.convolve", "numpy._core.multiarray.correlate", "scipy.signal.convolve2d"]
+
+TWO_LAYERS = """
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.Linear(4, 3)
+
+    def forward(self, x):
+        return self.layer(x)
+"""
+
+
+@pytest.fixture
+def worker() -> Iterator:
+    """``worker(cells)`` starts a process on ``{grade id: source}``; all are closed after."""
+    started = []
+
+    def start(cells: dict[str, str]) -> StudentProcess:
+        bundle = {
+            "preamble": [PREAMBLE],
+            "cells": [{"grade_id": k, "source": v} for k, v in cells.items()],
+            "tripwires": TRIPWIRES,
+        }
+        started.append(StudentProcess(bundle, timeout=30))
+        return started[-1]
+
+    yield start
+    for process in started:
+        process.close()
+
+
+def shapes(process: StudentProcess) -> list[list[int]]:
+    return process.probe("parameter_shapes", "counting parameters", cls="Net", kwargs={})
+
+
+def test_patching_module_parameters_does_not_forge_the_count(worker):
+    process = worker(
+        {
+            "net": TWO_LAYERS,
+            "patch": "nn.Module.parameters = lambda self, recurse=True: "
+            "iter([nn.Parameter(torch.zeros(100, 100))])",
+        }
+    )
+    assert shapes(process) == [[3, 4], [3]], "expected the real shapes of Linear(4, 3)"
+    tampered = process.take_tampered()
+    assert "torch.nn.modules.module.Module.parameters" in tampered, (
+        f"expected the patch to be reported, got {tampered}"
+    )
+
+
+def test_a_class_overriding_parameters_does_not_forge_the_count(worker):
+    override = TWO_LAYERS + (
+        "\n    def parameters(self, recurse=True):\n"
+        "        return iter([nn.Parameter(torch.zeros(100, 100))])\n"
+    )
+    process = worker({"net": override})
+    assert shapes(process) == [[3, 4], [3]], "expected the shapes read from the registries"
+
+
+def test_patches_made_during_a_call_are_undone_before_the_reply(worker):
+    process = worker(
+        {
+            "f": "import json\n\ndef f():\n    json.dumps = lambda *a, **k: '{}'\n"
+            "    np.allclose = lambda *a, **k: True\n    return 1.5"
+        }
+    )
+    result, _ = process.call("f")
+    assert result == 1.5, f"expected the real reply 1.5, got {result!r}"
+    assert process.call("f")[0] == 1.5, "the next reply should be intact too"
+    tampered = process.take_tampered()
+    assert {"json.dumps", "numpy.allclose"} <= set(tampered), f"got {tampered}"
+
+
+def test_patched_builtins_are_restored_for_the_next_call(worker):
+    process = worker(
+        {
+            "patch": "import builtins\nbuiltins.len = lambda x: 0",
+            "g": "def g(x):\n    return len(x)",
+        }
+    )
+    assert process.call("g", [1, 2, 3])[0] == 3, "the student's code should see the real len"
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {"f": "def f(x, h):\n    return np.convolve(x, h, 'same')"},
+        {"alias": "c = np.convolve", "f": "def f(x, h):\n    return c(x, h, 'same')"},
+        {"f": "def f(x, h):\n    return getattr(np, 'con' + 'volve')(x, h, 'same')"},
+        {
+            "f": "import numpy._core.multiarray as m\n\n"
+            "def f(x, h):\n    return m.correlate(x, h[::-1], 'same')"
+        },
+    ],
+    ids=["direct", "alias_from_another_cell", "computed_name", "compiled_routine"],
+)
+def test_library_convolutions_are_caught_however_they_are_reached(worker, cells):
+    process = worker(cells)
+    with pytest.raises(LibraryUsed, match="f\\(\\) called numpy"):
+        process.call("f", np.arange(5.0), np.ones(3))
+
+
+def test_hand_written_convolution_and_trusted_references_do_not_trip(worker):
+    process = worker(
+        {
+            "f": "def f(x, h):\n    return np.array([x[i:i + len(h)] @ h[::-1] "
+            "for i in range(len(x) - len(h) + 1)])",
+            "sobel": "def g(x):\n    return convolution_two_dimensional(x, np.ones((3, 3)))",
+        }
+    )
+    result, _ = process.call("f", np.arange(5.0), np.ones(3))
+    np.testing.assert_allclose(result, [3.0, 6.0, 9.0], err_msg="hand-written convolution")
+    smoothed, _ = process.call("g", np.ones((4, 4)), references=["convolution_two_dimensional"])
+    assert smoothed.shape == (4, 4), f"expected the reference's (4, 4) result, got {smoothed.shape}"
