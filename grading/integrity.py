@@ -8,6 +8,11 @@ submission, and calls :meth:`Guard.restore` whenever control comes back from stu
 code then always runs on the originals. What had to be restored is remembered, so that the
 feedback can say so.
 
+Only behaviour is guarded: functions, methods, descriptors, classes and modules. Data attributes
+(counters such as ``RemovableHandle.next_id``, caches, flags) change in normal use and are left
+alone. One-time changes libraries make on first use (torch wraps each optimiser class's ``step``
+when the first instance is made) are triggered before the snapshot by :func:`settle`.
+
 Not covered: changes made through ``ctypes`` or ``gc`` to built-in (immutable) types, and state
 inside objects (a student may change their own model's parameters; that is their model).
 """
@@ -63,6 +68,28 @@ def _patchable_classes(modules: list[ModuleType]) -> list[type]:
     return list(found.values())
 
 
+def is_behaviour(value: object) -> bool:
+    """Whether a namespace entry is code (function, method, descriptor, class, module), not data."""
+    return callable(value) or isinstance(value, ModuleType) or hasattr(type(value), "__get__")
+
+
+def settle() -> None:
+    """Make the one-time class changes libraries do on first use, so the snapshot includes them."""
+    import torch
+
+    param = torch.zeros(1, requires_grad=True)
+    for value in vars(torch.optim).values():
+        if isinstance(value, type) and issubclass(value, torch.optim.Optimizer):
+            try:
+                value([param])  # Optimizer.__init__ wraps the class's step() once
+            except Exception:  # noqa: BLE001 - an optimiser that needs more arguments is not used
+                continue
+
+
+def _guarded(namespace: dict) -> dict:
+    return {name: value for name, value in namespace.items() if is_behaviour(value)}
+
+
 def _is_submodule(module: ModuleType, name: str, value: object) -> bool:
     """Whether ``module.name`` was set by importing the submodule ``module.name`` (legitimate)."""
     return isinstance(value, ModuleType) and sys.modules.get(f"{module.__name__}.{name}") is value
@@ -73,35 +100,37 @@ class Guard:
 
     def __init__(self, module_names: tuple[str, ...] = GUARDED_MODULES) -> None:
         self._module_names = module_names
-        self._modules: list[tuple[ModuleType, dict]] = []
-        self._classes: list[tuple[type, dict]] = []
+        self._modules: list[tuple[ModuleType, dict, set]] = []
+        self._classes: list[tuple[type, dict, set]] = []
         self._sys_modules: dict[str, ModuleType] = {}
         self._tampered: list[str] = []
 
     def snapshot(self) -> None:
         """Record the guarded namespaces as they are now (the state :meth:`restore` returns to)."""
         modules = [importlib.import_module(name) for name in self._module_names]
-        self._modules = [(module, dict(vars(module))) for module in modules]
-        self._classes = [(cls, dict(vars(cls))) for cls in _patchable_classes(modules)]
+        settle()
+        self._modules = [(m, _guarded(vars(m)), set(vars(m))) for m in modules]
+        self._classes = [(c, _guarded(vars(c)), set(vars(c))) for c in _patchable_classes(modules)]
         self._sys_modules = dict(sys.modules)
 
     def restore(self) -> list[str]:
         """Put back every guarded name the submission replaced, added or deleted since the
         snapshot; return their dotted names (also kept for :meth:`take_tampered`)."""
         changed = []
-        for module, saved in self._modules:
+        for module, saved, known in self._modules:
             namespace = vars(module)
-            for name in [n for n in namespace if n not in saved]:
-                if not _is_submodule(module, name, namespace[name]):
-                    del namespace[name]
-                    changed.append(f"{module.__name__}.{name}")
+            for name, value in list(namespace.items()):
+                if name not in known and is_behaviour(value):
+                    if not _is_submodule(module, name, value):
+                        del namespace[name]
+                        changed.append(f"{module.__name__}.{name}")
             for name, value in saved.items():
                 if namespace.get(name, _MISSING) is not value:
                     namespace[name] = value
                     changed.append(f"{module.__name__}.{name}")
-        for cls, saved in self._classes:
+        for cls, saved, known in self._classes:
             namespace = vars(cls)
-            for name in [n for n in namespace if n not in saved]:
+            for name in [n for n, v in namespace.items() if n not in known and is_behaviour(v)]:
                 delattr(cls, name)
                 changed.append(f"{cls.__module__}.{cls.__qualname__}.{name}")
             for name, value in saved.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tests_paths import ASSIGNMENT
 from variants import (
     ALTERNATIVE_STUDENTS,
     ALTERNATIVES,
@@ -21,6 +22,13 @@ def test_solution_scores_full_marks(graded):
     assert not lost, (
         f"the source solution should score full marks, lost points in (score, max): {lost}"
     )
+    for student in ("solution", *ALTERNATIVE_STUDENTS):
+        text = (
+            course.root / "autograde" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+        ).read_text()
+        assert "Note: your code replaced" not in text, (
+            f"{student}: honest code should not be reported as replacing library functions"
+        )
 
 
 def test_unchanged_release_scores_zero(graded):

@@ -73,6 +73,9 @@ def test_the_honest_student_keeps_full_marks(hostile):
     course, _, _ = hostile
     lost = {cell: s for cell, s in course.scores("honest").items() if s[0] != s[1]}
     assert not lost, f"the honest student lost points (score, max) in a hostile batch: {lost}"
+    assert "Note: your code replaced" not in autograded(course, "honest"), (
+        "the honest student's feedback should not claim that library functions were replaced"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

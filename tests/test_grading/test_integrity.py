@@ -126,3 +126,20 @@ def test_hand_written_convolution_and_trusted_references_do_not_trip(worker):
     np.testing.assert_allclose(result, [3.0, 6.0, 9.0], err_msg="hand-written convolution")
     smoothed, _ = process.call("g", np.ones((4, 4)), references=["convolution_two_dimensional"])
     assert smoothed.shape == (4, 4), f"expected the reference's (4, 4) result, got {smoothed.shape}"
+
+
+def test_ordinary_library_use_is_not_reported_as_tampering(worker):
+    train = (
+        "def train():\n"
+        "    model = Net()\n"
+        "    model.register_forward_hook(lambda *args: None)\n"
+        "    optimizer = torch.optim.Adam(model.parameters())\n"
+        "    model(torch.zeros(2, 4)).sum().backward()\n"
+        "    optimizer.step()\n"
+        "    return 1.0\n"
+    )
+    process = worker({"net": TWO_LAYERS, "train": train})
+    assert process.call("train")[0] == 1.0, "expected the training step to run"
+    assert shapes(process) == [[3, 4], [3]], "expected the real shapes of Linear(4, 3)"
+    tampered = process.take_tampered()
+    assert tampered == [], f"expected no tampering in ordinary use, got {tampered}"
