@@ -18,7 +18,7 @@ from grading.submissions import fill, solution_sources
 
 #: Tighter limits than the course's, so that the hanging cases take seconds, not minutes.
 LIMITS = """
-c.RunHiddenTests.task_timeout = 10.0
+c.RunHiddenTests.task_timeout = 20.0
 c.Execute.timeout = 30
 c.Sandbox.memory_limit = 2 * 1024**3
 """
