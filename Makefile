@@ -8,7 +8,8 @@ NBGRADER := $(BIN)/nbgrader
 # nbgrader runs `alembic` and `jupyter` from PATH: use the ones of .venv.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup release autograde feedback export demo test lint format benchmark samples clean
+.PHONY: setup setup-browser release autograde feedback export demo lab test lint format benchmark \
+	samples clean
 
 setup: $(STAMP)  ## create .venv from the pinned dependencies (does nothing when up to date)
 
@@ -21,6 +22,10 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+setup-browser: setup  ## Debian's chromium for the browser tests (without it they are skipped, saying why)
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| echo "make setup-browser: could not install chromium; the browser tests will be skipped"
 
 release: setup  ## source/ -> release/ (nbgrader generate_assignment)
 	$(NBGRADER) generate_assignment $(ASSIGNMENT) --force
@@ -41,7 +46,12 @@ samples: setup  ## rebuild the bundled sample submissions from source/ and relea
 demo: setup  ## release, autograde the sample submissions, write feedback and grades.csv
 	$(BIN)/python -m grading.demo --assignment $(ASSIGNMENT)
 
-test: setup  ## every test: unit tests, then the nbgrader runs
+LAB_PORT ?= 8888
+lab: setup  ## JupyterLab 4 on localhost (widgets and nbgrader's extensions enabled); prints the URL
+	$(BIN)/jupyter lab --no-browser --allow-root --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+		--ServerApp.root_dir=$(CURDIR)
+
+test: setup setup-browser  ## every test: unit tests, the nbgrader runs, the browser tests
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

@@ -1,0 +1,152 @@
+"""A JupyterLab server on a free loopback port for the browser tests, and a client for the kernels
+of its notebooks (to set up and inspect what the page shows)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jupyter_client import BlockingKernelClient
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Kernel:
+    """A second client of a notebook's kernel: runs code and reads values in the student's
+    namespace, as the page's own cells would."""
+
+    def __init__(self, connection_file: Path) -> None:
+        self.client = BlockingKernelClient()
+        self.client.load_connection_file(str(connection_file))
+        self.client.start_channels()
+        self.client.wait_for_ready(timeout=60)
+
+    def run(self, code: str, timeout: float = 300) -> str:
+        """Execute ``code``; return what it printed, or raise with the kernel's error."""
+        printed: list[str] = []
+        errors: list[str] = []
+
+        def collect(message: dict) -> None:
+            content = message["content"]
+            if message["msg_type"] == "stream":
+                printed.append(content["text"])
+            elif message["msg_type"] == "error":
+                errors.append(f"{content['ename']}: {content['evalue']}")
+
+        self.client.execute_interactive(code, timeout=timeout, output_hook=collect)
+        if errors:
+            raise RuntimeError(f"the kernel raised {errors[0]} running:\n{code}")
+        return "".join(printed)
+
+    def value(self, expression: str) -> Any:
+        """The value of a Python literal ``expression`` (numbers, strings, tuples) in the kernel."""
+        return ast.literal_eval(self.run(f"print(repr({expression}))").strip())
+
+    def wait_for(
+        self, expression: str, condition: Callable[[Any], bool], timeout: float = 30
+    ) -> Any:
+        """The value of ``expression`` once ``condition`` holds for it (or the last value read
+        when ``timeout`` seconds have passed): widget events reach the kernel asynchronously."""
+        deadline = time.monotonic() + timeout
+        while not condition(value := self.value(expression)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return value
+
+    def close(self) -> None:
+        self.client.stop_channels()
+
+
+@dataclass
+class LabServer:
+    """A running ``jupyter lab`` serving ``root``."""
+
+    root: Path
+    port: int
+    token: str
+    runtime_dir: Path
+    process: subprocess.Popen
+
+    def url(self, path: str) -> str:
+        """The address of ``path`` on this server, with the access token."""
+        separator = "&" if "?" in path else "?"
+        return f"http://127.0.0.1:{self.port}/{path}{separator}token={self.token}"
+
+    def api(self, path: str) -> Any:
+        """GET ``/api/<path>`` as JSON."""
+        with urllib.request.urlopen(self.url(f"api/{path}"), timeout=10) as response:
+            return json.load(response)
+
+    def kernel(self, notebook: str) -> Kernel:
+        """A client of the kernel of the open notebook at ``notebook`` (relative to ``root``)."""
+        sessions = [s for s in self.api("sessions") if s["path"] == notebook]
+        assert sessions, f"expected a kernel session for {notebook}, got {self.api('sessions')}"
+        kernel_id = sessions[0]["kernel"]["id"]
+        return Kernel(self.runtime_dir / f"kernel-{kernel_id}.json")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_lab(root: Path, log: Path, timeout: float = 90) -> LabServer:
+    """Start JupyterLab on ``root`` (its working folder, so nbgrader finds the course's config) on a
+    free loopback port, and wait until it answers."""
+    port, token = free_port(), secrets.token_hex(16)
+    runtime_dir = root / ".jupyter-runtime"
+    settings_dir = root / ".jupyterlab-settings"
+    news = settings_dir / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    news.parent.mkdir(parents=True, exist_ok=True)
+    news.write_text(json.dumps({"fetchNews": "false"}))  # no "Jupyter news?" toast over the page
+    bin_dir = Path(sys.executable).parent
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        "JUPYTER_RUNTIME_DIR": str(runtime_dir),
+    }
+    command = [
+        str(bin_dir / "jupyter"),
+        "lab",
+        "--no-browser",
+        "--allow-root",  # CI and containers run as root
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.user_settings_dir={settings_dir}",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    with open(log, "w") as output:
+        process = subprocess.Popen(
+            command, cwd=root, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    server = LabServer(root, port, token, runtime_dir, process)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"jupyter lab exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            server.api("status")
+            return server
+        except OSError:
+            time.sleep(0.5)
+    server.stop()
+    raise RuntimeError(f"jupyter lab did not answer within {timeout:g} s:\n{log.read_text()}")
