@@ -26,6 +26,11 @@ def is_test_cell(cell: NotebookNode) -> bool:
     return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
 
 
+def tampered_names(entries: list[dict]) -> list[str]:
+    """The library names the worker restored during these tests, each once, in report order."""
+    return list(dict.fromkeys(name for entry in entries for name in entry.get("tampered", [])))
+
+
 def verdict(entries: list[dict], points: float) -> tuple[float, str]:
     """Points earned and the report text for one graded cell's hidden tests.
 
@@ -41,7 +46,7 @@ def verdict(entries: list[dict], points: float) -> tuple[float, str]:
         lines.append(f"  {mark} {entry['description']}")
         if entry["outcome"] != "passed":
             lines.append(f"      {entry['message']}")
-    tampered = list(dict.fromkeys(name for e in entries for name in e.get("tampered", [])))
+    tampered = tampered_names(entries)
     if tampered:
         shown = ", ".join(tampered[:5]) + (
             f" and {len(tampered) - 5} more" if len(tampered) > 5 else ""
@@ -152,7 +157,7 @@ class RunHiddenTests(NbGraderPreprocessor):
                 self.log.error(
                     "Grader error in %s::%s\n%s", entry["module"], entry["test"], entry["traceback"]
                 )
-        tampered = list(dict.fromkeys(n for e in entries for n in e.get("tampered", [])))
+        tampered = tampered_names(entries)
         if tampered:
             self.log.warning(
                 "The submission replaced library functions the grader relies on (restored): %s",

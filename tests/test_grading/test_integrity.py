@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
+from workers import start
 
 from grading.student import LibraryUsed, StudentProcess
 
-PREAMBLE = "import numpy as np\nimport torch\nfrom torch import nn\n"
 TRIPWIRES = ["numpy.convolve", "numpy._core.multiarray.correlate", "scipy.signal.convolve2d"]
 
 TWO_LAYERS = """
@@ -29,16 +29,11 @@ def worker() -> Iterator:
     """``worker(cells)`` starts a process on ``{grade id: source}``; all are closed after."""
     started = []
 
-    def start(cells: dict[str, str]) -> StudentProcess:
-        bundle = {
-            "preamble": [PREAMBLE],
-            "cells": [{"grade_id": k, "source": v} for k, v in cells.items()],
-            "tripwires": TRIPWIRES,
-        }
-        started.append(StudentProcess(bundle, timeout=30))
+    def start_wired(cells: dict[str, str]) -> StudentProcess:
+        started.append(start(cells, timeout=30, tripwires=TRIPWIRES))
         return started[-1]
 
-    yield start
+    yield start_wired
     for process in started:
         process.close()
 

@@ -6,18 +6,9 @@ import time
 
 import numpy as np
 import pytest
+from workers import start
 
-from grading.student import StudentCrashed, StudentError, StudentProcess, StudentTimeout
-
-PREAMBLE = "import numpy as np\nimport torch\nfrom torch import nn\n"
-
-
-def start(cells: dict[str, str], timeout: float = 20.0) -> StudentProcess:
-    bundle = {
-        "preamble": [PREAMBLE],
-        "cells": [{"grade_id": k, "source": v} for k, v in cells.items()],
-    }
-    return StudentProcess(bundle, timeout=timeout)
+from grading.student import StudentCrashed, StudentError, StudentTimeout
 
 
 def test_call_returns_the_result_and_the_arguments_afterwards():
