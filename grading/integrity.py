@@ -43,7 +43,6 @@ GUARDED_MODULES = (
     "torch.optim.optimizer",
     "torch.utils.data",
     "torch.utils.data.dataloader",
-    "torchvision.datasets",
     "helpers.mnist",
     "grading.integrity",
     "grading.probes",
@@ -154,10 +153,11 @@ class Guard:
 _guard: Guard | None = None
 
 
-def arm() -> None:
-    """Snapshot the guarded libraries (call once, before loading any student code)."""
+def arm(extra_modules: tuple[str, ...] = ()) -> None:
+    """Snapshot the guarded libraries, and ``extra_modules`` (call once, before loading any
+    student code)."""
     global _guard
-    _guard = Guard()
+    _guard = Guard(GUARDED_MODULES + tuple(extra_modules))
     _guard.snapshot()  # after the assignment, so that restoring keeps this guard
 
 

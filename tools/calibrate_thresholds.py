@@ -1,12 +1,15 @@
 """Measure the reference models' accuracy over many seeds and derive the hidden-test thresholds.
 
 Trains each reference model of ``grader_tests/ex09/reference.py`` with the same trusted loop the
-hidden tests use (``grading.probes.fit_and_predict``) for seeds 0..N-1, and prints, per model, the
-mean, standard deviation and minimum accuracy and the threshold by the rule of THRESHOLDS.md:
-``floor_to_0.01(min - max(3 * std, 0.02))``.
+hidden tests use (``grading.probes.fit_and_predict``) for seeds 0..N-1, and prints, per model and
+training budget (Adam steps), the mean, standard deviation, minimum and maximum accuracy, the
+threshold by the rule of THRESHOLDS.md, ``floor_to_0.01(min - max(3 * std, 0.02))``, and the best
+accuracy of a model that does not learn its features (the reference with every layer but the last
+frozen): a budget is usable when the threshold stays above that control.
 
-Usage: ``python tools/calibrate_thresholds.py [--seeds 10] [--cuda]``; ``--cuda`` needs a GPU and
-full MNIST in ``data/MNIST/raw``.
+Usage: ``python tools/calibrate_thresholds.py [--seeds 10] [--steps 40 125] [--cuda-budget]``;
+``--cuda-budget`` measures the CUDA tests' budget (on the CPU, with the same seeds, on the data the
+CUDA tests use here: full MNIST when present, else the embedded subset).
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ import time
 from pathlib import Path
 
 import numpy as np
+import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grader_tests" / "ex09"))
 import reference  # noqa: E402
 import thresholds  # noqa: E402
 
 from grading import probes  # noqa: E402
+from helpers.mnist import data_dir, full_mnist_present  # noqa: E402
 
 
 def threshold(accuracies: np.ndarray) -> float:
@@ -32,49 +37,69 @@ def threshold(accuracies: np.ndarray) -> float:
     return math.floor((accuracies.min() - margin) * 100) / 100
 
 
-def main(*, seeds: int = 10, cuda: bool = False) -> dict[str, float]:
-    """Print the calibration table; return the derived threshold of each model."""
-    epochs = thresholds.CUDA_EPOCHS if cuda else thresholds.CPU_EPOCHS
-    labels = probes.mnist_tensors(full=cuda, train=False)[1].numpy()
+def last_layer_only(cls: type) -> type:
+    """``cls`` with every parameter but the last layer's frozen: a model that cannot learn its
+    features, which the accuracy tests must fail."""
+
+    class Frozen(cls):
+        def __init__(self, **kwargs) -> None:
+            super().__init__(**kwargs)
+            params = list(self.parameters())
+            for param in params[:-2]:
+                param.requires_grad_(False)
+
+    return Frozen
+
+
+def accuracies(cls: type, steps: int, seeds: int, full: bool, labels: np.ndarray) -> np.ndarray:
+    """Test accuracy of ``cls`` after ``steps`` Adam steps, for seeds 0..seeds-1."""
+    return np.array(
+        [
+            (
+                probes.fit_and_predict(
+                    {"Model": cls}, "Model", {}, steps=steps, seed=seed, full_mnist=full
+                ).numpy()
+                == labels
+            ).mean()
+            for seed in range(seeds)
+        ]
+    )
+
+
+def main(*, seeds: int = 10, steps: list[int] | None = None, cuda_budget: bool = False) -> dict:
+    """Print the calibration table; return ``{(model, steps): (threshold, control max)}``."""
+    torch.set_num_threads(1)
+    full = cuda_budget and full_mnist_present(data_dir())
+    default = thresholds.CUDA_STEPS if cuda_budget else thresholds.CPU_STEPS
+    labels = probes.mnist_tensors(full=full, train=False)[1].numpy()
+    data = "full MNIST" if full else "the embedded subset"
+    print(f"{seeds} seeds, data: {data}, Adam lr 1e-3, batch 64, one thread")
     print(
-        f"{'model':<10} {'epochs':>6} {'mean':>7} {'std':>7} {'min':>7} {'max':>7} "
-        f"{'threshold':>9} {'s/run':>6}"
+        f"{'model':<10} {'steps':>5} {'mean':>7} {'std':>7} {'min':>7} {'max':>7} "
+        f"{'threshold':>9} {'frozen max':>10} {'s/run':>6}"
     )
     derived = {}
     for name, cls in reference.MODELS.items():
-        started = time.perf_counter()
-        accuracies = np.array(
-            [
-                (
-                    probes.fit_and_predict(
-                        {name: cls},
-                        name,
-                        {},
-                        epochs=epochs,
-                        seed=seed,
-                        full_mnist=cuda,
-                        use_cuda=cuda,
-                    ).numpy()
-                    == labels
-                ).mean()
-                for seed in range(seeds)
-            ]
-        )
-        derived[name] = threshold(accuracies)
-        print(
-            f"{name:<10} {epochs:>6} {accuracies.mean():>7.4f} {accuracies.std(ddof=1):>7.4f} "
-            f"{accuracies.min():>7.4f} "
-            f"{accuracies.max():>7.4f} {derived[name]:>9.2f} "
-            f"{(time.perf_counter() - started) / seeds:>6.1f}"
-        )
+        for budget in steps or [default]:
+            started = time.perf_counter()
+            found = accuracies(cls, budget, seeds, full, labels)
+            control = accuracies(last_layer_only(cls), budget, seeds, full, labels)
+            derived[name, budget] = (threshold(found), float(control.max()))
+            print(
+                f"{name:<10} {budget:>5} {found.mean():>7.4f} {found.std(ddof=1):>7.4f} "
+                f"{found.min():>7.4f} {found.max():>7.4f} {threshold(found):>9.2f} "
+                f"{control.max():>10.4f} {(time.perf_counter() - started) / seeds / 2:>6.1f}",
+                flush=True,
+            )
     return derived
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10, help="number of seeds (at least 10)")
+    parser.add_argument("--steps", type=int, nargs="*", help="training budgets to compare")
     parser.add_argument(
-        "--cuda", action="store_true", help="calibrate the CUDA thresholds on full MNIST"
+        "--cuda-budget", action="store_true", help="calibrate the CUDA tests' budget on the CPU"
     )
     args = parser.parse_args()
-    main(seeds=args.seeds, cuda=args.cuda)
+    main(seeds=args.seeds, steps=args.steps, cuda_budget=args.cuda_budget)

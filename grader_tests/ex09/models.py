@@ -12,7 +12,13 @@ from reference import MODELS, parameter_count, weights
 
 from grading.student import StudentProcess
 from helpers.expect import expect_array
-from helpers.mnist import EMBEDDED_FILE_NAME, EmbeddedMNIST, data_dir, full_mnist_present
+from helpers.mnist import (
+    EMBEDDED_FILE_NAME,
+    EmbeddedMNIST,
+    data_dir,
+    full_mnist,
+    full_mnist_present,
+)
 
 
 def signature(cls: str, kwargs: dict) -> str:
@@ -72,14 +78,14 @@ def check_matches_reference(student: StudentProcess, cls: str, kwargs: dict, hin
 
 def check_accuracy(student: StudentProcess, cls: str, cuda: bool) -> None:
     """After the trusted training loop, test accuracy reaches the threshold (THRESHOLDS.md)."""
-    epochs = thresholds.CUDA_EPOCHS if cuda else thresholds.CPU_EPOCHS
+    steps = thresholds.CUDA_STEPS if cuda else thresholds.CPU_STEPS
     threshold = (thresholds.CUDA if cuda else thresholds.CPU)[cls]
     predictions = student.probe(
         "fit_and_predict",
         f"training {cls}",
         cls=cls,
         kwargs={},
-        epochs=epochs,
+        steps=steps,
         seed=thresholds.SEED,
         full_mnist=cuda,
         use_cuda=cuda,
@@ -92,7 +98,7 @@ def check_accuracy(student: StudentProcess, cls: str, cuda: bool) -> None:
     accuracy = float((predictions == labels).mean())
     data = "full MNIST" if cuda else "the embedded MNIST subset"
     assert accuracy >= threshold, (
-        f"{cls} reached {accuracy:.1%} test accuracy after {epochs} epoch(s) of Adam on {data}, "
+        f"{cls} reached {accuracy:.1%} test accuracy after {steps} steps of Adam on {data}, "
         f"expected at least {threshold:.0%}: check the layers, activations and forward()"
     )
 
@@ -101,9 +107,7 @@ def mnist_test_labels(full: bool) -> np.ndarray:
     """Labels of the test set the accuracy checks use, loaded by the judge itself."""
     root = data_dir()
     if full:
-        from torchvision import datasets
-
-        return datasets.MNIST(str(root), train=False).targets.numpy()
+        return full_mnist(root, train=False).targets.numpy()
     return EmbeddedMNIST(root / EMBEDDED_FILE_NAME, train=False).targets.numpy()
 
 

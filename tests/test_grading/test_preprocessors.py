@@ -10,17 +10,30 @@ from nbgrader.preprocessors import Execute, LimitOutput, SaveAutoGrades
 from tests_paths import ROOT
 
 from grading.kernel import SandboxedExecute
-from grading.preprocessors import CapOutputSize, RunHiddenTests, autograde_preprocessors, verdict
+from grading.preprocessors import (
+    CapOutputSize,
+    RunHiddenTests,
+    StartHiddenTests,
+    autograde_preprocessors,
+    verdict,
+)
 
 
 def entry(outcome, message=""):
     return {"outcome": outcome, "description": f"a {outcome} test", "message": message}
 
 
-def test_hidden_tests_run_after_the_sandboxed_kernel_and_before_grades_are_saved():
+def test_hidden_tests_run_beside_the_sandboxed_kernel_and_before_grades_are_saved():
     steps = autograde_preprocessors()
     assert Execute not in steps, "the kernel should only run sandboxed"
-    chain = (SandboxedExecute, RunHiddenTests, CapOutputSize, LimitOutput, SaveAutoGrades)
+    chain = (
+        StartHiddenTests,
+        SandboxedExecute,
+        RunHiddenTests,
+        CapOutputSize,
+        LimitOutput,
+        SaveAutoGrades,
+    )
     order = [steps.index(step) for step in chain]
     assert order == sorted(order), (
         f"expected the order {[s.__name__ for s in chain]}, got {[s.__name__ for s in steps]}"

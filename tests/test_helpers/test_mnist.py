@@ -110,3 +110,41 @@ def test_raw_file_names_are_torchvisions():
     assert set(RAW_FILES) == expected, (
         f"expected torchvision's raw names {sorted(expected)}, got {sorted(RAW_FILES)}"
     )
+
+
+def test_embedded_items_are_what_torchvisions_to_tensor_makes(tmp_path):
+    from torchvision.transforms import ToTensor
+
+    shutil.copy(DATA_DIR / EMBEDDED_FILE_NAME, tmp_path / EMBEDDED_FILE_NAME)
+    default, _ = load_mnist(tmp_path, verbose=False)
+    with_torchvision, _ = load_mnist(tmp_path, transform=ToTensor(), verbose=False)
+    for index in (0, 17, 7999):
+        got, expected = default[index], with_torchvision[index]
+        assert torch.equal(got[0], expected[0]) and got[1] == expected[1], (
+            f"image {index}: expected torchvision's ToTensor result, got a different tensor"
+        )
+
+
+def test_autograding_keeps_a_small_budget_of_images(tmp_path, monkeypatch, capsys):
+    from helpers.budget import AUTOGRADE_IMAGES
+
+    shutil.copy(DATA_DIR / EMBEDDED_FILE_NAME, tmp_path / EMBEDDED_FILE_NAME)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    train, test = load_mnist(tmp_path)
+    assert (len(train), len(test)) == AUTOGRADE_IMAGES, (
+        f"expected {AUTOGRADE_IMAGES} images while autograding, got {(len(train), len(test))}"
+    )
+    assert len(train.targets) == len(train), "data and targets should be cut alike"
+    assert "small budget while autograding" in capsys.readouterr().out, "the cut should be said"
+
+
+def test_importing_helpers_does_not_import_torchvision():
+    import subprocess
+    import sys
+
+    code = "import sys, helpers; print('torchvision' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", (
+        f"expected helpers to leave torchvision unimported (it is slow), got {result.stdout!r}"
+        f"{result.stderr[-500:]}"
+    )
