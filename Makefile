@@ -30,9 +30,9 @@ setup-browser: setup  ## Debian's chromium for the browser tests (without it the
 release: setup  ## source/ -> release/ (nbgrader generate_assignment)
 	$(NBGRADER) generate_assignment $(ASSIGNMENT) --force
 
-autograde: setup  ## submitted/ -> autograde/ (intake of misnamed notebooks, nbgrader autograde)
-	$(BIN)/python -m grading.intake $(ASSIGNMENT)
-	$(NBGRADER) autograde $(ASSIGNMENT) --force
+JOBS ?= $(shell nproc)
+autograde: setup  ## submitted/ -> autograde/ in parallel (JOBS=N; SCHEDULER=tcp://HOST:8786 for Dask)
+	$(BIN)/python -m grading.batch $(ASSIGNMENT) --jobs $(JOBS) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 feedback: setup  ## autograde/ -> feedback/ (nbgrader generate_feedback)
 	$(NBGRADER) generate_feedback $(ASSIGNMENT) --force
@@ -67,4 +67,4 @@ benchmark: setup  ## autograde time per submission and full-budget notebook time
 	$(BIN)/python tools/benchmark.py --assignment $(ASSIGNMENT)
 
 clean:  ## remove generated grading state (keeps .venv and release/)
-	rm -rf submitted autograde/*/ feedback gradebook.db grades.csv
+	rm -rf submitted autograde/*/ feedback gradebook.db grades.csv autograde-*.log

@@ -12,3 +12,8 @@ Stages, one module each:
 - :mod:`grading.course`, :mod:`grading.submissions`, :mod:`grading.samples`, :mod:`grading.demo`:
   the course as nbgrader sees it, submission builders, the demo's samples and the demo itself.
 """
+
+from pathlib import Path
+
+#: The course checkout this package belongs to (where ``nbgrader_config.py`` is).
+COURSE_ROOT = Path(__file__).resolve().parents[1]

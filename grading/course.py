@@ -12,7 +12,7 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-COURSE_ROOT = Path(__file__).resolve().parents[1]
+from grading import COURSE_ROOT
 
 
 def load_config(root: Path = COURSE_ROOT) -> Config:
@@ -20,8 +20,8 @@ def load_config(root: Path = COURSE_ROOT) -> Config:
     return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
 
 
-def api(root: Path = COURSE_ROOT) -> NbGraderAPI:
-    """nbgrader's Python API on the course at ``root``.
+def api(root: Path = COURSE_ROOT, config: Config | None = None) -> NbGraderAPI:
+    """nbgrader's Python API on the course at ``root``, with its configuration or ``config``.
 
     nbgrader runs ``alembic`` and ``jupyter`` from PATH, so this interpreter's scripts folder is put
     first on PATH, as activating the virtual environment would.
@@ -29,7 +29,7 @@ def api(root: Path = COURSE_ROOT) -> NbGraderAPI:
     scripts = str(Path(sys.executable).parent)
     if os.environ.get("PATH", "").split(os.pathsep)[0] != scripts:
         os.environ["PATH"] = os.pathsep.join([scripts, os.environ.get("PATH", "")])
-    config = load_config(root)
+    config = config or load_config(root)
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 

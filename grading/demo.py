@@ -1,24 +1,23 @@
 """Demo of the whole course cycle on the bundled samples.
 
-Releases the assignment, copies the sample submissions into the submitted folder, autogrades each
-(one failure does not stop the others), writes feedback and ``grades.csv``, and prints a summary.
+Releases the assignment, copies the sample submissions into the submitted folder, autogrades them
+in parallel (:mod:`grading.batch`; one failure does not stop the others, and its summary says what
+each scored), writes feedback and ``grades.csv``.
 Usage: ``python -m grading.demo [--assignment ex09]`` (``make demo``).
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import sys
 import warnings
 from pathlib import Path
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Gradebook
 from nbgrader.plugins.export import CsvExportPlugin
 
-from grading import course
-from grading.intake import intake
+from grading import batch, course
 from grading.samples import SAMPLES_DIR
 
 
@@ -26,20 +25,6 @@ def check(result: dict, what: str) -> None:
     """Stop the demo when an instructor step fails (the samples may fail; these may not)."""
     if not result["success"]:
         sys.exit(f"{what} failed:\n{result.get('error') or result.get('log')}")
-
-
-EXCEPTION_LINE = re.compile(r"^\s*(?:[\w]+\.)*(\w+(?:Error|Exception): .*)$")
-
-
-def reason(result: dict) -> str:
-    """The exception that stopped a submission, from nbgrader's log (``NotJSONError: ...``)."""
-    text = "\n".join(filter(None, (result.get("log"), result.get("error"))))
-    found = [
-        m.group(1)
-        for m in map(EXCEPTION_LINE.match, text.splitlines())
-        if m and "NbGraderException" not in m.group(1)
-    ]
-    return found[-1][:120] if found else "unknown error (see nbgrader's log)"
 
 
 def main(
@@ -70,35 +55,12 @@ def main(
             submitted / student / assignment,
         )
 
-    for message in intake(Path(coursedir.root), assignment):
-        print(message, flush=True)
-    failures = {}
-    for student in students:
-        print(f"autograding {student} ...", flush=True)
-        result = api.autograde(assignment, student, force=True)
-        if not result["success"]:
-            failures[student] = reason(result)
+    batch.main(assignment=assignment, students=students, force=True, root=root)
     check(api.generate_feedback(assignment, force=True), f"nbgrader generate_feedback {assignment}")
     grades = Path(coursedir.root) / "grades.csv"
     with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
         CsvExportPlugin(to=str(grades), assignment=[assignment]).export(gradebook)
-        print(f"\n{'student':<12} {'score':>13}  result")
-        for student in students:
-            try:
-                submission = gradebook.find_submission(assignment, student)
-            except MissingEntry:
-                submission = None
-            if student in failures or submission is None:
-                print(
-                    f"{student:<12} {'-':>13}  not graded: "
-                    f"{failures.get(student, 'no submission recorded')}"
-                )
-            else:
-                score = f"{submission.score:g} / {submission.max_score:g}"
-                print(
-                    f"{student:<12} {score:>13}  graded; feedback in "
-                    f"{coursedir.feedback_directory}/{student}/{assignment}/"
-                )
+    print(f"Feedback in {coursedir.feedback_directory}/<student>/{assignment}/")
     print(
         "\nGradebook exported to "
         f"{grades.relative_to(Path.cwd()) if grades.is_relative_to(Path.cwd()) else grades}"

@@ -1,6 +1,6 @@
 """Run the hidden test suites of one submission in a process that never executes student code.
 
-The judge is ``python -m pytest`` on the hidden modules with :mod:`grading.pytest_plugin`; the
+The judge is pytest on the hidden modules with :mod:`grading.pytest_plugin`, in a forked child; the
 student's code runs in a separate, sandboxed worker (:mod:`grading.student`), and the judge only
 sends it inputs and checks the plain data that comes back. :func:`start_judge` returns at once, so
 that the judge can run while nbgrader's kernel executes the notebook.
@@ -8,48 +8,97 @@ that the judge can run while nbgrader's kernel executes the notebook.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import weakref
 from pathlib import Path
+from typing import NoReturn
 
+from grading.processes import die_with_parent
 from grading.sandbox import Sandbox
 
 PYTEST_INI = Path(__file__).with_name("judge_pytest.ini")
+#: What every judge imports; :func:`preload` imports it once into the process that forks judges.
+PRELOAD = ("pytest", "numpy", "scipy.signal", "torch", "grading.pytest_plugin")
+#: Seconds between two checks whether the judge has finished.
+POLL_INTERVAL = 0.1
 
 
-def _kill(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+def preload() -> None:
+    """Import :data:`PRELOAD` here, so that each judge forked from this process starts with it
+    (seconds per submission, torch's import above all)."""
+    for name in PRELOAD:
+        importlib.import_module(name)
+
+
+def _judge(arguments: list[str], folder: Path, output: Path) -> NoReturn:
+    """The forked judge: run pytest with ``arguments`` in ``folder``, then exit with its code."""
+    try:
+        os.setsid()
+        die_with_parent()
+        os.chdir(folder)
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        for target in (1, 2):
+            os.dup2(fd, target)
+        sys.dont_write_bytecode = True
+        os.environ.update(PYTHONDONTWRITEBYTECODE="1", OMP_NUM_THREADS="1")
+        import pytest
+        import torch
+
+        torch.set_num_threads(1)
+        code = int(pytest.main(arguments))
+    except BaseException:  # noqa: BLE001 - whatever happens, the child must not return
+        traceback.print_exc()
+        code = 3
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)
+
+
+def _kill(pid: int) -> None:
+    """Kill the judge and everything it started (its session), and reap it."""
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):
+        os.killpg(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
 
 
 class JudgeRun:
-    """A judge process working on one submission; :meth:`result` waits for its report."""
+    """A judge working on one submission, forked from this process (which keeps what it has
+    imported, see :func:`preload`); :meth:`result` waits for its report."""
 
-    def __init__(self, command: list[str], workdir: tempfile.TemporaryDirectory, timeout: float):
+    def __init__(self, arguments: list[str], workdir: tempfile.TemporaryDirectory, timeout: float):
         self._workdir = workdir
         self._timeout = timeout
         self._started = time.monotonic()
         folder = Path(workdir.name)
         self._report, self._output = folder / "report.json", folder / "output.txt"
-        with self._output.open("wb") as output:
-            self._process = subprocess.Popen(
-                command,
-                cwd=folder,
-                stdin=subprocess.DEVNULL,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1"},
-            )
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self._pid = os.fork()
+        if self._pid == 0:
+            _judge(arguments, folder, self._output)
         # A run abandoned half-way (the notebook failed to convert) must not leave a judge behind.
-        self._finalizer = weakref.finalize(self, _kill, self._process)
+        self._finalizer = weakref.finalize(self, _kill, self._pid)
+
+    def _wait(self) -> int | None:
+        """The judge's exit code once it ended, ``None`` if it ran out of time (it is killed)."""
+        deadline = self._started + self._timeout
+        while time.monotonic() < deadline:
+            pid, status = os.waitpid(self._pid, os.WNOHANG)
+            if pid:
+                self._finalizer.detach()
+                return os.waitstatus_to_exitcode(status)
+            time.sleep(POLL_INTERVAL)
+        return None
 
     def result(self) -> tuple[list[dict], str]:
         """The report (one entry per test, see :mod:`grading.pytest_plugin`) and the output.
@@ -59,13 +108,9 @@ class JudgeRun:
                 why).
         """
         try:
-            remaining = self._timeout - (time.monotonic() - self._started)
-            try:
-                code = self._process.wait(timeout=max(remaining, 0))
-            except subprocess.TimeoutExpired as error:
-                raise RuntimeError(
-                    f"the judge did not finish within {self._timeout:g} s"
-                ) from error
+            code = self._wait()
+            if code is None:
+                raise RuntimeError(f"the judge did not finish within {self._timeout:g} s")
             output = self._output.read_text(errors="replace")
             if not self._report.is_file():
                 raise RuntimeError(f"the judge wrote no report (exit code {code}):\n{output}")
@@ -100,14 +145,15 @@ def start_judge(
     folder = Path(workdir.name)
     bundle_path, report_path = folder / "bundle.json", folder / "report.json"
     bundle_path.write_text(json.dumps(bundle))
-    command = [sys.executable, "-m", "pytest", *(str(tests / f"{m}.py") for m in modules)]
-    command += ["-c", str(PYTEST_INI), "--rootdir", str(tests), "-p", "grading.pytest_plugin"]
-    command += ["--submission", str(bundle_path), "--report", str(report_path)]
-    command += ["--task-timeout", str(task_timeout), "--task-wall-timeout", str(task_wall_timeout)]
+    arguments = [str(tests / f"{m}.py") for m in modules]
+    arguments += ["-c", str(PYTEST_INI), "--rootdir", str(tests), "-p", "grading.pytest_plugin"]
+    arguments += ["--submission", str(bundle_path), "--report", str(report_path)]
+    arguments += ["--task-timeout", str(task_timeout)]
+    arguments += ["--task-wall-timeout", str(task_wall_timeout)]
     if sandbox is not None:
         settings = {name: getattr(sandbox, name) for name in sandbox.trait_names(config=True)}
-        command += ["--sandbox", json.dumps(settings)]
-    return JudgeRun(command, workdir, timeout)
+        arguments += ["--sandbox", json.dumps(settings)]
+    return JudgeRun(arguments, workdir, timeout)
 
 
 def judge(bundle: dict, **options) -> tuple[list[dict], str]:

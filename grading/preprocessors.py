@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode, from_dict
@@ -13,7 +14,7 @@ from nbgrader.converters import Autograde
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Float, Integer, List, Unicode
 
-from grading.judge import JudgeRun, start_judge
+from grading.judge import JudgeRun, preload, start_judge
 from grading.kernel import SandboxedExecute
 from grading.sandbox import Sandbox
 from grading.student import DEFAULT_TASK_TIMEOUT, DEFAULT_TASK_WALL_TIMEOUT
@@ -93,6 +94,8 @@ def submission_bundle(nb: NotebookNode, preamble: list[str], solution_ids: set[s
     return {"preamble": preamble, "cells": cells}
 
 
+#: Cell metadata key of the outcome of each hidden test of a graded cell (for the class report).
+OUTCOMES = "hidden_tests"
 #: Where :class:`StartHiddenTests` leaves the running judge for :class:`RunHiddenTests`.
 PENDING_JUDGE = "hidden_tests_judge"
 
@@ -195,6 +198,10 @@ class RunHiddenTests(NbGraderPreprocessor):
         for cell in test_cells:
             grade_id = cell.metadata.nbgrader["grade_id"]
             earned, text = verdict(by_module[grade_id], cell.metadata.nbgrader["points"])
+            cell.metadata[OUTCOMES] = [
+                {"test": entry["description"], "outcome": entry["outcome"]}
+                for entry in by_module[grade_id]
+            ]
             cell.outputs = [
                 from_dict({"output_type": "stream", "name": "stdout", "text": text}),
                 from_dict(
@@ -213,7 +220,11 @@ class StartHiddenTests(RunHiddenTests):
     """Start the judge of :class:`RunHiddenTests` before the kernel runs, so that the hidden tests
     and the notebook's execution take their time side by side (the judge needs only the
     submitted sources, which executing the notebook does not change). Configured as
-    ``RunHiddenTests``."""
+    ``RunHiddenTests``. What every judge imports is imported here once (:func:`preload`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        preload()
 
     def preprocess(
         self, nb: NotebookNode, resources: ResourcesDict

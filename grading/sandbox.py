@@ -20,7 +20,7 @@ from pathlib import Path
 from traitlets import Bool, Int, List, Unicode, default
 from traitlets.config import Configurable
 
-from grading.course import COURSE_ROOT
+from grading import COURSE_ROOT
 
 
 class SandboxUnavailable(RuntimeError):

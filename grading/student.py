@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from grading import wire
-from grading.cputime import tree_cpu_seconds
+from grading.processes import tree_cpu_seconds
 from grading.sandbox import Sandbox
 
 #: CPU seconds one request to the student's code may use, unless configured otherwise.

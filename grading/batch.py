@@ -1,0 +1,310 @@
+"""Grade a whole class: every submission of an assignment as a job of its own, in parallel.
+
+Each submission is autograded by a grading job (:mod:`grading.job`) on a Dask cluster: a local one
+of single-threaded worker processes (``--jobs``, default one per core), or an existing cluster
+(``--scheduler tcp://HOST:8786``) whose workers have the course checkout at the same path. Jobs
+return the autograded notebooks as data; this process alone writes the gradebook, by replaying each
+result through nbgrader's own autograde pipeline (:mod:`grading.replay`), so marks, reports,
+feedback, export and formgrader are those of a serial ``nbgrader autograde``. A job that fails,
+hangs past its limit or loses its worker costs only its own student, who is reported; running the
+command again grades only the students not graded yet (``--force`` regrades everyone).
+
+Usage: ``python -m grading.batch ASSIGNMENT [--jobs N] [--student ID ...] [--scheduler ADDRESS]
+[--force]`` in the course root (``make autograde``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.coursedir import CourseDirectory
+
+from grading import course
+from grading.intake import intake
+from grading.job import Job, JobResult, reason, run
+from grading.replay import replay_preprocessors
+
+#: Seconds a job may take on top of the hidden tests' own limit (nbgrader, the kernel's start).
+JOB_MARGIN = 300.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One student's line of the batch summary."""
+
+    student: str
+    score: float | None = None
+    max_score: float | None = None
+    error: str = ""
+
+    def line(self) -> str:
+        if self.error:
+            return f"{self.student:<24} {'-':>13}  not graded: {self.error}"
+        return f"{self.student:<24} {f'{self.score:g} / {self.max_score:g}':>13}  graded"
+
+
+def registered(coursedir: CourseDirectory, assignment: str) -> bool:
+    """Whether the gradebook knows the assignment (``nbgrader generate_assignment`` ran)."""
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
+        try:
+            gradebook.find_assignment(assignment)
+        except MissingEntry:
+            return False
+    return True
+
+
+def template_gradebook(coursedir: CourseDirectory, folder: Path) -> bytes:
+    """The course's gradebook with no student in it: what a job needs to autograde."""
+    path = folder / "template.db"
+    shutil.copy(coursedir.db_url.removeprefix("sqlite:///"), path)
+    with Gradebook(f"sqlite:///{path}", coursedir.course_id) as gradebook:
+        for student in list(gradebook.students):
+            gradebook.remove_student(student.id)
+    with sqlite3.connect(path) as connection:
+        connection.execute("VACUUM")
+    return path.read_bytes()
+
+
+def submission_folder(coursedir: CourseDirectory, assignment: str, student: str) -> Path:
+    return Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
+
+
+def submitted_students(coursedir: CourseDirectory, assignment: str) -> list[str]:
+    """Students with a submission folder for ``assignment``."""
+    root = Path(coursedir.root) / coursedir.submitted_directory
+    return sorted(path.name for path in root.glob("*") if (path / assignment).is_dir())
+
+
+def is_graded(coursedir: CourseDirectory, gradebook: Gradebook, assignment: str, student: str):
+    """Whether the student's submission is in the gradebook and its autograded notebooks exist."""
+    folder = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
+    try:
+        gradebook.find_submission(assignment, student)
+    except MissingEntry:
+        return False
+    return any(folder.glob("*.ipynb"))
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    """Every file of a submission folder, by path relative to it."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+class Progress:
+    """A progress line with an estimate of the time left, on ``stream``."""
+
+    def __init__(self, total: int, stream: TextIO | None = None) -> None:
+        self.total, self.done, self.failed = total, 0, 0
+        self.stream = stream or sys.stderr
+        self.started = time.monotonic()
+        self.live = self.stream.isatty()
+
+    def update(self, outcome: Outcome) -> None:
+        self.done += 1
+        self.failed += bool(outcome.error)
+        elapsed = time.monotonic() - self.started
+        left = elapsed / self.done * (self.total - self.done)
+        width = 30
+        bar = "#" * (width * self.done // self.total)
+        text = (
+            f"[{bar:<{width}}] {self.done}/{self.total} graded, {self.failed} failed, "
+            f"{elapsed:.0f} s elapsed, about {left:.0f} s left"
+        )
+        if self.live:
+            self.stream.write(f"\r{text}")
+            if self.done == self.total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(f"{text} ({outcome.student})\n")
+        self.stream.flush()
+
+
+def cluster(scheduler: str | None, jobs: int):
+    """A Dask client on the cluster at ``scheduler``, or on a local cluster of ``jobs``
+    single-threaded worker processes; also the local cluster (``None`` for a remote one)."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler), None
+    # A grading job forks a child (grading.job), which daemonic worker processes may not do.
+    dask.config.set({"distributed.worker.daemon": False})
+    local = LocalCluster(
+        n_workers=jobs,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        memory_limit=0,  # the sandbox caps student code's memory
+        silence_logs=logging.WARNING,
+    )
+    return Client(local), local
+
+
+def replay(api, results: Path, assignment: str, result: JobResult) -> Outcome:
+    """Record a job's verdict as nbgrader's: run its autograde pipeline with
+    :class:`grading.replay.ReplayResults` on the submission, which writes the gradebook and the
+    autograded folder, or fails as the job's nbgrader failed (an unreadable notebook, say)."""
+    folder = results / result.student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in result.notebooks.items():
+        (folder / f"{name}.ipynb").write_bytes(content)
+    replayed = api.autograde(assignment, result.student, force=True)
+    if not replayed["success"]:
+        return Outcome(result.student, error=result.error or reason(replayed))
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        submission = gradebook.find_submission(assignment, result.student)
+        return Outcome(result.student, submission.score, submission.max_score)
+
+
+def main(
+    *,
+    assignment: str,
+    jobs: int | None = None,
+    students: Iterable[str] = (),
+    scheduler: str | None = None,
+    force: bool = False,
+    root: Path = course.COURSE_ROOT,
+    out: TextIO | None = None,
+) -> int:
+    """Grade the submissions of ``assignment``; return 0 when every one was graded.
+
+    Args:
+        assignment: the assignment id.
+        jobs: parallel jobs on this machine (default: one per core); ignored with ``scheduler``.
+        students: grade only these students (default: everyone with a submission).
+        scheduler: address of an existing Dask scheduler to send the jobs to.
+        force: regrade students who are graded already.
+        root: the course root.
+        out: where the summary goes (default stdout; progress goes to stderr).
+    """
+    out = out or sys.stdout
+    warnings.filterwarnings("ignore", module="nbgrader.api")  # SQLAlchemy warnings
+    config = course.load_config(root)
+    coursedir = CourseDirectory(config=config)
+    log_path = Path(coursedir.root) / f"autograde-{assignment}.log"
+    if not registered(coursedir, assignment):
+        print(
+            f"{assignment} is not in the gradebook yet: registering it with nbgrader "
+            f"generate_assignment {assignment}",
+            file=out,
+            flush=True,
+        )
+        released = course.api(root).generate_assignment(assignment, force=True)
+        if not released["success"]:
+            print(
+                f"nbgrader generate_assignment {assignment} failed:\n{released.get('error')}",
+                file=out,
+            )
+            return 2
+    for message in intake(Path(coursedir.root), assignment):
+        print(message, file=out)
+    wanted = set(students)
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
+        pending = [
+            student
+            for student in submitted_students(coursedir, assignment)
+            if (not wanted or student in wanted)
+            and (force or not is_graded(coursedir, gradebook, assignment, student))
+        ]
+    unknown = sorted(wanted - set(submitted_students(coursedir, assignment)))
+    outcomes = [Outcome(s, error="no submission folder") for s in unknown]
+    if not pending:
+        print("nothing to grade (every submission is graded; --force regrades)", file=out)
+        return 1 if outcomes else 0
+
+    timeout = config.RunHiddenTests.get("judge_timeout", 1800.0) + JOB_MARGIN
+    with tempfile.TemporaryDirectory(prefix="grading-batch-") as scratch, log_path.open("a") as log:
+        template = template_gradebook(coursedir, Path(scratch))
+        replay_config = course.load_config(root)
+        replay_config.Autograde.autograde_preprocessors = replay_preprocessors()
+        replay_config.ReplayResults.results_directory = str(Path(scratch) / "results")
+        api = course.api(root, replay_config)
+        client, local = cluster(scheduler, jobs or os.cpu_count() or 1)
+        try:
+            from distributed import as_completed
+
+            futures = [
+                client.submit(
+                    run,
+                    Job(
+                        course_root=str(Path(coursedir.root).resolve()),
+                        assignment=assignment,
+                        student=student,
+                        files=files_of(submission_folder(coursedir, assignment, student)),
+                        gradebook=template,
+                        timeout=timeout,
+                    ),
+                    key=f"autograde-{assignment}-{student}-{time.time_ns()}",
+                    pure=False,
+                )
+                for student in pending
+            ]
+            students_of = dict(zip(futures, pending, strict=True))
+            progress = Progress(len(futures))
+            for future in as_completed(futures):
+                student = students_of[future]
+                try:
+                    result = future.result()
+                except Exception as error:  # noqa: BLE001 - a lost job costs only its student
+                    result = JobResult(
+                        student,
+                        graded=False,
+                        lost=True,
+                        error=f"{type(error).__name__}: {error}".strip()[:200],
+                    )
+                log.write(
+                    f"===== {student} ({result.host}, {result.seconds:.1f} s)\n{result.log}\n"
+                )
+                outcome = (
+                    Outcome(student, error=result.error)
+                    if result.lost
+                    else replay(api, Path(scratch) / "results", assignment, result)
+                )
+                outcomes.append(outcome)
+                progress.update(outcome)
+        finally:
+            client.close()
+            if local is not None:
+                local.close()
+    print(f"\n{'student':<24} {'score':>13}  result", file=out)
+    for outcome in sorted(outcomes, key=lambda o: o.student):
+        print(outcome.line(), file=out)
+    print(f"\nnbgrader's and the kernels' log: {log_path}", file=out)
+    return 1 if any(o.error for o in outcomes) else 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("assignment", help="assignment id")
+    parser.add_argument("--jobs", type=int, help="parallel jobs on this machine (default: cores)")
+    parser.add_argument("--student", action="append", default=[], help="grade only this student")
+    parser.add_argument("--scheduler", help="address of a Dask scheduler (tcp://HOST:8786)")
+    parser.add_argument("--force", action="store_true", help="regrade graded students too")
+    args = parser.parse_args()
+    sys.exit(
+        main(
+            assignment=args.assignment,
+            jobs=args.jobs,
+            students=args.student,
+            scheduler=args.scheduler,
+            force=args.force,
+            root=Path.cwd(),
+        )
+    )
