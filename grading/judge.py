@@ -154,9 +154,3 @@ def start_judge(
         settings = {name: getattr(sandbox, name) for name in sandbox.trait_names(config=True)}
         arguments += ["--sandbox", json.dumps(settings)]
     return JudgeRun(arguments, workdir, timeout)
-
-
-def judge(bundle: dict, **options) -> tuple[list[dict], str]:
-    """Judge ``bundle`` and wait for the verdict: :func:`start_judge` (same arguments), then
-    :meth:`JudgeRun.result`."""
-    return start_judge(bundle, **options).result()

@@ -92,11 +92,14 @@ class Recorder:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.results: list[dict] = []
+        self._setup_seconds: dict[str, float] = {}
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Iterator:
         outcome = yield
         report = outcome.get_result()
+        if report.when == "setup":
+            self._setup_seconds[item.nodeid] = report.duration
         if report.when == "call" or (report.when == "setup" and not report.passed):
             doc = (getattr(item.function, "__doc__", None) or item.name).strip().splitlines()[0]
             entry = {
@@ -104,6 +107,11 @@ class Recorder:
                 "test": item.name,
                 "description": doc,
                 "outcome": report.outcome,
+                # Set-up (module fixtures, the worker's start) and call, for the benchmark.
+                "seconds": round(
+                    self._setup_seconds[item.nodeid] + (report.when == "call") * report.duration,
+                    3,
+                ),
             }
             student = item.funcargs.get("student") if hasattr(item, "funcargs") else None
             if isinstance(student, StudentProcess) and (tampered := student.take_tampered()):

@@ -95,7 +95,9 @@ class Sandbox(Configurable):
                 args += ["--ro-bind", str(path), str(path)]
         for path in writable:
             args += ["--bind", str(path), str(path)]
-        args += ["--unshare-pid", "--die-with-parent", "--new-session"]
+        # Without capabilities (root keeps them in bwrap otherwise), student code cannot unmount
+        # the layers that hide the course, remount them writable, or trace other processes.
+        args += ["--cap-drop", "ALL", "--unshare-pid", "--die-with-parent", "--new-session"]
         if not network:
             args += ["--unshare-net"]
         if cwd is not None:

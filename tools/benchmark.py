@@ -1,122 +1,246 @@
-"""Benchmark: autograde wall time per submission, and the notebook at full budget, in one run.
+"""Benchmark: where one submission's grading time goes, and a batch graded serially and in parallel.
 
-Builds a temporary copy of the course, releases it, autogrades N copies of the instructor's
-solution with ``nbgrader autograde`` (kernel execution at the autograde budget plus the hidden
-tests), times the hidden tests alone on the same solution, and executes the source notebook as
-written (full training budget) with nbclient. Prints the figures and their ratios.
+In one run, on a temporary copy of the course:
 
-Usage: ``python tools/benchmark.py [--assignment ex09] [--submissions 3]`` (``make benchmark``).
+1. one submission of the solution notebook: the kernel (start, imports cell, the rest), the judge
+   (its start, each hidden module, the worker's start inside the first test), and the whole job
+   through ``python -m grading.batch`` alone (one job on a warm worker);
+2. a batch of 8 submissions (solutions, partial, wrong, one with an endless loop): plain serial
+   ``nbgrader autograde``, then ``grading.batch`` with 1 and with 2 jobs; marks must agree.
+
+Prints the figures and writes them to ``docs/PERFORMANCE.md`` with the machine they were taken on.
+Usage: ``python tools/benchmark.py [--assignment ex09]`` (``make benchmark``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
+import platform
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import nbclient
 import nbformat
 
-from grading import course
-from grading.judge import judge
-from grading.preprocessors import RunHiddenTests, submission_bundle
+from grading import COURSE_ROOT, batch, course
+from grading.judge import preload, start_judge
+from grading.kernel import SandboxedKernelManager
+from grading.preprocessors import submission_bundle
+from grading.samples import PARTIAL_CELLS
+from grading.sandbox import Sandbox
 from grading.submissions import fill, grade_id, read, solution_sources
 
+REPORT = COURSE_ROOT / "docs" / "PERFORMANCE.md"
+#: A wrong 2-D convolution and an endless 1-D one (the batch's wrong and faulty submissions).
+WRONG = {"conv2d_solution": "def convolution_two_dimensional(x, h):\n    return x * 0.0\n"}
+ENDLESS = {
+    "conv1d_solution": "def convolution_one_dimensional(x, h):\n    while True:\n        pass\n"
+}
 
-def timed(action) -> float:
+
+def seconds(action) -> float:
     started = time.perf_counter()
     action()
     return time.perf_counter() - started
 
 
-def main(*, assignment: str = "ex09", submissions: int = 3) -> dict[str, float]:
-    """Run the benchmark and print it; return the measured seconds."""
+class Course:
+    """A released copy of the course in a temporary folder."""
+
+    def __init__(self, folder: Path, assignment: str) -> None:
+        self.root, self.assignment = course.copy_course(folder), assignment
+        self.nbgrader("generate_assignment", assignment, "--force")
+        coursedir = course.api(self.root).coursedir
+        self.source = read(str(course.notebook_path(coursedir, "source", assignment)))
+        self.release = read(str(course.notebook_path(coursedir, "release", assignment)))
+        self.solutions = solution_sources(self.source)
+
+    def nbgrader(self, *args: str) -> None:
+        env = {key: value for key, value in os.environ.items() if key != "NBGRADER_EXECUTION"}
+        nbgrader = str(Path(sys.executable).parent / "nbgrader")
+        subprocess.run([nbgrader, *args], cwd=self.root, env=env, check=True, capture_output=True)
+
+    def submit(self, student: str, cells: dict[str, str]) -> None:
+        path = self.root / "submitted" / student / self.assignment / f"{self.assignment}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(fill(self.release, cells), str(path))
+
+    def reset(self) -> None:
+        """Forget every grade: remove the autograded folder and the students' gradebook rows."""
+        shutil.rmtree(self.root / "autograde", ignore_errors=True)
+        from nbgrader.api import Gradebook
+
+        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gradebook:
+            for student in list(gradebook.students):
+                gradebook.remove_student(student.id)
+
+    def marks(self) -> dict[str, float]:
+        from nbgrader.api import Gradebook
+
+        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gradebook:
+            return {
+                submission.student.id: submission.score
+                for submission in gradebook.find_assignment(self.assignment).submissions
+            }
+
+
+def kernel_breakdown(submission: Course) -> dict[str, float]:
+    """The solution notebook in the sandboxed kernel at the autograde budget, by phase."""
+    folder = submission.root / "kernel-run"
+    shutil.copytree(submission.root / "source" / submission.assignment, folder)
+    notebook = fill(submission.release, submission.solutions)
+    os.environ["NBGRADER_EXECUTION"] = "autograde"
+    client = nbclient.NotebookClient(
+        notebook,
+        timeout=600,
+        kernel_manager_class=SandboxedKernelManager,
+        resources={"metadata": {"path": str(folder)}},
+    )
+    times: dict[str, float] = defaultdict(float)
+    try:
+        started = time.perf_counter()
+        with client.setup_kernel():
+            times["kernel start"] = time.perf_counter() - started
+            for index, cell in enumerate(notebook.cells):
+                if cell.cell_type == "code":
+                    phase = "imports cell" if grade_id(cell) == "imports" else "other cells"
+                    times[phase] += seconds(lambda: client.execute_cell(cell, index))  # noqa: B023
+    finally:
+        del os.environ["NBGRADER_EXECUTION"]
+    return dict(times)
+
+
+def judge_breakdown(submission: Course) -> tuple[float, dict[str, float]]:
+    """The hidden tests of the solution: the judge's wall time and the seconds of each module."""
+    preload()
+    config = course.load_config(submission.root).RunHiddenTests
+    by_id = {grade_id(cell): cell for cell in submission.source.cells if grade_id(cell)}
+    solution_ids = {i for i, cell in by_id.items() if cell.metadata.nbgrader.get("solution")}
+    notebook = fill(submission.release, submission.solutions)
+    bundle = submission_bundle(
+        notebook, [by_id[cell_id].source for cell_id in config.preamble_cells], solution_ids
+    )
+    tests = Path(config.tests_directory) / submission.assignment
+    modules = sorted(path.stem for path in tests.glob("test_*.py"))
+    started = time.perf_counter()
+    entries, _ = start_judge(
+        bundle,
+        tests=tests,
+        modules=modules,
+        task_timeout=60,
+        task_wall_timeout=300,
+        timeout=1800,
+        sandbox=Sandbox(config=course.load_config(submission.root)),
+    ).result()
+    wall = time.perf_counter() - started
+    per_module: dict[str, float] = defaultdict(float)
+    for entry in entries:
+        per_module[entry["module"]] += entry.get("seconds", 0.0)
+    return wall, dict(per_module)
+
+
+def graded(root: Path, assignment: str, **options) -> tuple[float, dict[str, float]]:
+    """Run ``grading.batch`` quietly; return its wall time and each job's own seconds."""
+    log = root / f"autograde-{assignment}.log"
+    log.unlink(missing_ok=True)
+    with contextlib.redirect_stderr(io.StringIO()):
+        wall = seconds(
+            lambda: batch.main(assignment=assignment, root=root, out=io.StringIO(), **options)
+        )
+    jobs = re.findall(r"^===== (\S+) \(.*?, ([\d.]+) s\)$", log.read_text(), re.MULTILINE)
+    return wall, {student: float(value) for student, value in jobs}
+
+
+def main(*, assignment: str = "ex09") -> dict[str, float]:
+    """Run the benchmark, print it and write ``docs/PERFORMANCE.md``; return the figures."""
+    figures: dict[str, float] = {}
+    lines: list[str] = []
+
+    def say(text: str) -> None:
+        print(text, flush=True)
+        lines.append(text)
+
     with tempfile.TemporaryDirectory(prefix="ex-benchmark-") as folder:
-        root = course.copy_course(Path(folder))
-        env = {
-            **os.environ,
-            "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
+        submission = Course(Path(folder), assignment)
+        say("## One submission of the solution notebook\n")
+        say("| phase | seconds |\n|---|---:|")
+        for phase, value in kernel_breakdown(submission).items():
+            say(f"| kernel: {phase} | {value:.1f} |")
+        wall, modules = judge_breakdown(submission)
+        say(f"| judge: start (fork, collection) | {wall - sum(modules.values()):.1f} |")
+        for module, value in sorted(modules.items(), key=lambda item: -item[1]):
+            say(f"| judge: {module} | {value:.1f} |")
+        say(f"| judge, in all | {wall:.1f} |")
+        submission.submit("solution", submission.solutions)
+        cold, _ = graded(submission.root, assignment, jobs=1, force=True)
+        _, jobs = graded(submission.root, assignment, jobs=1, force=True)
+        figures["one job"] = jobs["solution"]
+        say(
+            f"| `grading.batch`, one job (kernel and judge side by side) | {jobs['solution']:.1f} |"
+        )
+        say(f"| `grading.batch` command, cold (cluster start, first imports) | {cold:.1f} |")
+
+        say("\n## A batch of 8 submissions\n")
+        batch_of_8 = {
+            "solution_1": {},
+            "solution_2": {},
+            "solution_3": {},
+            "partial_1": None,
+            "partial_2": None,
+            "wrong_1": WRONG,
+            "wrong_2": WRONG,
+            "endless_loop": ENDLESS,
         }
-        env.pop("NBGRADER_EXECUTION", None)
-        nbgrader = [str(Path(sys.executable).parent / "nbgrader")]
-        subprocess.run(
-            [*nbgrader, "generate_assignment", assignment, "--force"],
-            cwd=root,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        coursedir = course.api(root).coursedir
-        source = read(str(course.notebook_path(coursedir, "source", assignment)))
-        solution = fill(
-            read(str(course.notebook_path(coursedir, "release", assignment))),
-            solution_sources(source),
-        )
-        for index in range(submissions):
-            path = course.notebook_path(
-                coursedir, "submitted", assignment, student=f"student{index}"
+        shutil.rmtree(submission.root / "submitted")
+        for student, changes in batch_of_8.items():
+            cells = (
+                {cell: submission.solutions[cell] for cell in PARTIAL_CELLS}
+                if changes is None
+                else {**submission.solutions, **changes}
             )
-            path.parent.mkdir(parents=True)
-            nbformat.write(solution, str(path))
-        autograde = timed(
-            lambda: subprocess.run(
-                [*nbgrader, "autograde", assignment, "--force"],
-                cwd=root,
-                env=env,
-                check=True,
-                capture_output=True,
+            submission.submit(student, cells)
+        submission.reset()
+        figures["serial"] = seconds(lambda: submission.nbgrader("autograde", assignment))
+        serial_marks = submission.marks()
+        runs = {}
+        for jobs_count in (1, 2):
+            submission.reset()
+            runs[jobs_count], _ = graded(submission.root, assignment, jobs=jobs_count)
+            if submission.marks() != serial_marks:
+                raise AssertionError(
+                    f"marks with {jobs_count} jobs {submission.marks()} differ from serial "
+                    f"nbgrader's {serial_marks}"
+                )
+        figures["jobs 1"], figures["jobs 2"] = runs[1], runs[2]
+        say("| how | seconds | vs serial |\n|---|---:|---:|")
+        say(f"| serial `nbgrader autograde` | {figures['serial']:.1f} | 1.00 |")
+        for jobs_count in (1, 2):
+            value = runs[jobs_count]
+            say(
+                f"| `grading.batch --jobs {jobs_count}` | {value:.1f} | "
+                f"{figures['serial'] / value:.2f}x |"
             )
-        )
+        say(f"\nScaling from 1 to 2 jobs: {runs[1] / runs[2]:.2f}x. Marks equal serial: yes.")
 
-        config = course.load_config(root).RunHiddenTests
-        by_id = {grade_id(cell): cell for cell in source.cells if grade_id(cell)}
-        solution_ids = {
-            cell_id for cell_id, cell in by_id.items() if cell.metadata.nbgrader.get("solution")
-        }
-        bundle = submission_bundle(
-            solution, [by_id[cell_id].source for cell_id in config.preamble_cells], solution_ids
-        )
-        modules = sorted(
-            p.stem for p in (Path(config.tests_directory) / assignment).glob("test_*.py")
-        )
-        hidden = timed(
-            lambda: judge(
-                bundle,
-                tests=Path(config.tests_directory) / assignment,
-                modules=modules,
-                task_timeout=RunHiddenTests.task_timeout.default_value,
-                timeout=1800,
-            )
-        )
-
-        notebook_dir = course.notebook_path(coursedir, "source", assignment).parent
-        notebook = read(str(notebook_dir / f"{assignment}.ipynb"))
-        client = nbclient.NotebookClient(
-            notebook, timeout=1800, resources={"metadata": {"path": str(notebook_dir)}}
-        )
-        full = timed(client.execute)
-
-    per_submission = autograde / submissions
-    print(f"autograde, per submission ({submissions} submissions, CPU):   {per_submission:7.1f} s")
-    print(f"hidden tests alone (the judge, one submission):           {hidden:7.1f} s")
-    print(f"notebook as written, full training budget (nbclient):    {full:7.1f} s")
-    print(f"ratio full notebook / autograde per submission:          {full / per_submission:7.2f}")
-    return {
-        "autograde_per_submission": per_submission,
-        "hidden_tests": hidden,
-        "full_notebook": full,
-    }
+    machine = f"{platform.node()}: {os.cpu_count()} cores, {platform.machine()}, Python "
+    machine += f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}"
+    REPORT.write_text(
+        "# Performance\n\nWritten by `make benchmark` (`tools/benchmark.py`); taken on "
+        f"{machine}.\n\n" + "\n".join(lines) + "\n"
+    )
+    return figures
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assignment", default="ex09", help="assignment id")
-    parser.add_argument(
-        "--submissions", type=int, default=3, help="how many submissions to autograde"
-    )
-    args = parser.parse_args()
-    main(assignment=args.assignment, submissions=args.submissions)
+    main(assignment=parser.parse_args().assignment)

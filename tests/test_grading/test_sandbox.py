@@ -34,6 +34,20 @@ def test_hidden_tests_and_gradebook_are_invisible(tmp_path):
     )
 
 
+def test_student_code_cannot_unmount_what_hides_the_course(tmp_path):
+    code = (
+        "import ctypes, os\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        f"status = libc.umount2({str(ROOT).encode()!r}, 2)\n"
+        f"print(status, os.path.exists({str(ROOT / 'grader_tests')!r}))"
+    )
+    result = run_confined(code, tmp_path)
+    assert result.stdout.split() == ["-1", "False"], (
+        "expected unmounting the course's hiding layer to fail (no capabilities) and the hidden "
+        f"tests to stay invisible, got {result.stdout!r} {result.stderr[-500:]!r}"
+    )
+
+
 def test_only_the_given_folder_is_writable(tmp_path):
     code = (
         f"open({str(tmp_path / 'mine.txt')!r}, 'w').write('ok')\n"
