@@ -8,7 +8,7 @@ NBGRADER := $(BIN)/nbgrader
 # nbgrader runs `alembic` and `jupyter` from PATH: use the ones of .venv.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup setup-browser release autograde feedback export demo lab test lint format benchmark \
+.PHONY: setup setup-browser release autograde report feedback export demo lab test lint format benchmark \
 	samples clean
 
 setup: $(STAMP)  ## create .venv from the pinned dependencies (does nothing when up to date)
@@ -33,6 +33,9 @@ release: setup  ## source/ -> release/ (nbgrader generate_assignment)
 JOBS ?= $(shell nproc)
 autograde: setup  ## submitted/ -> autograde/ in parallel (JOBS=N; SCHEDULER=tcp://HOST:8786 for Dask)
 	$(BIN)/python -m grading.batch $(ASSIGNMENT) --jobs $(JOBS) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+
+report: setup  ## gradebook + autograde/ -> report-$(ASSIGNMENT).csv and .png (the class report)
+	$(BIN)/python -m grading.report $(ASSIGNMENT)
 
 feedback: setup  ## autograde/ -> feedback/ (nbgrader generate_feedback)
 	$(NBGRADER) generate_feedback $(ASSIGNMENT) --force
@@ -67,4 +70,4 @@ benchmark: setup  ## autograde time per submission and full-budget notebook time
 	$(BIN)/python tools/benchmark.py --assignment $(ASSIGNMENT)
 
 clean:  ## remove generated grading state (keeps .venv and release/)
-	rm -rf submitted autograde/*/ feedback gradebook.db grades.csv autograde-*.log
+	rm -rf submitted autograde/*/ feedback gradebook.db grades.csv autograde-*.log report-*.csv report-*.png

@@ -32,7 +32,7 @@ from typing import TextIO
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 
-from grading import course
+from grading import course, report
 from grading.intake import intake
 from grading.job import Job, JobResult, reason, run
 from grading.replay import replay_preprocessors
@@ -286,7 +286,10 @@ def main(
     print(f"\n{'student':<24} {'score':>13}  result", file=out)
     for outcome in sorted(outcomes, key=lambda o: o.student):
         print(outcome.line(), file=out)
-    print(f"\nnbgrader's and the kernels' log: {log_path}", file=out)
+    if any(not o.error for o in outcomes):
+        written = report.main(assignment=assignment, root=root)
+        print(f"\nclass report: {' and '.join(map(str, written))}", file=out)
+    print(f"nbgrader's and the kernels' log: {log_path}", file=out)
     return 1 if any(o.error for o in outcomes) else 0
 
 

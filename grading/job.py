@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grading import judge
+from grading.processes import die_with_parent
 
 EXCEPTION_LINE = re.compile(r"^\s*(?:[\w]+\.)*(\w+(?:Error|Exception): .*)$")
 
@@ -116,6 +117,7 @@ def autograde_in(scratch: Path, course_root: str, assignment: str, student: str)
     root; everything the child prints goes to ``output.txt``.
     """
     os.setsid()
+    die_with_parent()  # the job's worker (and so its fork server) may be lost mid-job
     output = os.open(scratch / "output.txt", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     for fd in (1, 2):
         os.dup2(output, fd)

@@ -80,24 +80,35 @@ def released_course(tmp_path_factory: pytest.TempPathFactory) -> Course:
     return course
 
 
-@pytest.fixture(scope="session")
-def graded(released_course: Course):
-    """The released course after `nbgrader autograde` of every kind of submission in one batch;
-    also the nbgrader result (malformed notebooks make it exit non-zero)."""
-    course = released_course
+def graded_batch(course: Course) -> dict[str, NotebookNode | bytes]:
+    """Every kind of submission, by student: the solution, the unchanged release, the wrong and
+    alternative variants (several per notebook) and malformed files."""
     release = course.notebook("release")
     solutions = solution_sources(course.notebook("source"))
-    course.submit("solution", fill(release, solutions))
-    course.submit("unchanged_release", release)
+    batch: dict[str, NotebookNode | bytes] = {
+        "solution": fill(release, solutions),
+        "unchanged_release": release,
+    }
     for student, names in WRONG_STUDENTS.items():
-        course.submit(
-            student, fill(release, {**solutions, **{WRONG[n][0]: WRONG[n][1] for n in names}})
-        )
+        batch[student] = fill(release, {**solutions, **{WRONG[n][0]: WRONG[n][1] for n in names}})
     for student, names in ALTERNATIVE_STUDENTS.items():
         cells = {cell: code for name in names for cell, code in ALTERNATIVES[name]}
-        course.submit(student, fill(release, {**solutions, **cells}))
+        batch[student] = fill(release, {**solutions, **cells})
     text = nbformat.writes(fill(release, solutions))
     for student, corrupt in MALFORMED.items():
-        course.submit(student, corrupt(text))
-    result = course.nbgrader("autograde", ASSIGNMENT, "--force", check=False)
+        batch[student] = corrupt(text)
+    return batch
+
+
+@pytest.fixture(scope="session")
+def graded(released_course: Course):
+    """The released course after the parallel grader (``python -m grading.batch``, as
+    ``make autograde`` runs it) graded every kind of submission in one batch; also its result
+    (malformed notebooks make it exit non-zero)."""
+    course = released_course
+    for student, notebook in graded_batch(course).items():
+        course.submit(student, notebook)
+    result = course.run(
+        sys.executable, "-m", "grading.batch", ASSIGNMENT, "--jobs", "2", check=False
+    )
     return course, result

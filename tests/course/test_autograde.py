@@ -1,4 +1,4 @@
-"""`nbgrader autograde ex09` gives fair marks to right, wrong, alternative and broken notebooks."""
+"""The grader gives fair marks to right, wrong, alternative and broken notebooks."""
 
 from __future__ import annotations
 
@@ -76,17 +76,18 @@ def test_alternative_solution_scores_full_marks(graded, alternative):
 def test_malformed_submissions_are_reported_and_the_rest_graded(graded):
     course, result = graded
     assert result.returncode != 0, (
-        "nbgrader autograde should exit non-zero when a submission cannot be read"
+        f"the grader should exit non-zero when a submission cannot be read, got {result.returncode}"
     )
+    lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.split()}
     for student in MALFORMED:
-        assert f"for student '{student}'" in result.stderr, (
-            f"expected nbgrader's log to name the malformed submission of {student!r}; log "
-            f"tail:\n{result.stderr[-2000:]}"
+        assert "not graded: NotJSONError" in lines.get(student, ""), (
+            f"expected the summary to report {student!r} as not graded (NotJSONError), got "
+            f"{lines.get(student)!r}"
         )
     graded_students = [
         s for s in ("solution", *WRONG_STUDENTS, *ALTERNATIVE_STUDENTS) if course.scores(s)
     ]
-    assert len(graded_students) == 2 + len(WRONG_STUDENTS) + len(ALTERNATIVE_STUDENTS) - 1, (
+    assert len(graded_students) == 1 + len(WRONG_STUDENTS) + len(ALTERNATIVE_STUDENTS), (
         "every readable submission should be graded despite the malformed ones, got "
         f"{graded_students}"
     )

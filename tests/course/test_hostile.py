@@ -1,6 +1,6 @@
-"""Hostile and faulty submissions, autograded in one batch with an honest one by the real nbgrader
-(after the intake step, as ``make autograde`` runs it): tampering earns nothing, a fault costs only
-what it breaks, and nobody else's marks change."""
+"""Hostile and faulty submissions, autograded in one batch with an honest one by the parallel
+grader (``python -m grading.batch``, nbgrader's pipeline, as ``make autograde`` runs it): tampering
+earns nothing, a fault costs only what it breaks, and nobody else's marks change."""
 
 from __future__ import annotations
 
@@ -53,8 +53,9 @@ def hostile(tmp_path_factory):
             (folder / file_name).parent.mkdir(parents=True, exist_ok=True)
             (folder / file_name).write_text(content)
     before = {path: digest(course.root / path) for path in PROTECTED}
-    course.run(sys.executable, "-m", "grading.intake", ASSIGNMENT)
-    result = course.nbgrader("autograde", ASSIGNMENT, "--force", check=False)
+    result = course.run(
+        sys.executable, "-m", "grading.batch", ASSIGNMENT, "--jobs", "2", check=False
+    )
     return course, before, result
 
 
