@@ -227,16 +227,16 @@ def fit_and_predict(
     steps: int,
     seed: int,
     full_mnist: bool = False,
-    use_cuda: bool = False,
+    device: str = "cpu",
     batch_size: int = 64,
     lr: float = 1e-3,
 ) -> torch.Tensor:
-    """Train ``cls(**kwargs)`` for ``steps`` Adam steps on MNIST with a trusted loop; return its
-    test-set predictions.
+    """Train ``cls(**kwargs)`` for ``steps`` Adam steps on MNIST (full or the embedded subset) on
+    ``device`` with a trusted loop; return its test-set predictions.
 
     ``seed`` sets both the initial weights and the order of the training batches.
     """
-    device = torch.device("cuda" if use_cuda else "cpu")
+    device = torch.device(device)
     x_train, y_train = mnist_tensors(full_mnist, train=True)
     x_test, _ = mnist_tensors(full_mnist, train=False)
     model = build_model(namespace, cls, kwargs, seed=seed)

@@ -70,7 +70,9 @@ def main(*, seeds: int = 10, steps: list[int] | None = None, cuda_budget: bool =
     """Print the calibration table; return ``{(model, steps): (threshold, control max)}``."""
     torch.set_num_threads(1)
     full = cuda_budget and full_mnist_present(data_dir())
-    default = thresholds.CUDA_STEPS if cuda_budget else thresholds.CPU_STEPS
+    default = (
+        thresholds.CUDA_STEPS["full" if full else "subset"] if cuda_budget else thresholds.CPU_STEPS
+    )
     labels = probes.mnist_tensors(full=full, train=False)[1].numpy()
     data = "full MNIST" if full else "the embedded subset"
     print(f"{seeds} seeds, data: {data}, Adam lr 1e-3, batch 64, one thread")

@@ -51,5 +51,5 @@ def test_accuracy_cpu(student):
 
 @requires_cuda
 def test_accuracy_cuda(student):
-    """CNN trains to the CUDA accuracy threshold on full MNIST"""
+    """CNN trains to the CUDA accuracy threshold on the GPU (full MNIST when present)"""
     check_accuracy(student, "CNN", cuda=True)

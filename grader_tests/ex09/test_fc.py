@@ -35,5 +35,5 @@ def test_accuracy_cpu(student):
 
 @requires_cuda
 def test_accuracy_cuda(student):
-    """FC trains to the CUDA accuracy threshold on full MNIST"""
+    """FC trains to the CUDA accuracy threshold on the GPU (full MNIST when present)"""
     check_accuracy(student, "FC", cuda=True)

@@ -38,5 +38,5 @@ def test_accuracy_cpu(student):
 
 @requires_cuda
 def test_accuracy_cuda(student):
-    """CNN_LeNet trains to the CUDA accuracy threshold on full MNIST"""
+    """CNN_LeNet trains to the CUDA accuracy threshold on the GPU (full MNIST when present)"""
     check_accuracy(student, "CNN_LeNet", cuda=True)
