@@ -14,6 +14,7 @@ imports; the child is killed when the job's time runs out, and its kernel and ju
 
 from __future__ import annotations
 
+import atexit
 import json
 import multiprocessing
 import os
@@ -21,11 +22,12 @@ import re
 import shutil
 import socket
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading import judge
+from grading import judge, zygote
 from grading.processes import die_with_parent
 
 EXCEPTION_LINE = re.compile(r"^\s*(?:[\w]+\.)*(\w+(?:Error|Exception): .*)$")
@@ -98,6 +100,23 @@ def _fork_server() -> multiprocessing.context.BaseContext:
     return context
 
 
+#: This process's worker zygotes, one per thread and course (see :func:`_zygote`).
+_zygotes: dict[tuple[int, str], zygote.Zygote] = {}
+
+
+def _zygote(course_root: str) -> zygote.Zygote:
+    """The zygote of this thread's jobs on the course at ``course_root``, confined as the course
+    configures its sandbox; a thread runs one job at a time, so its workers never overlap."""
+    key = (threading.get_ident(), course_root)
+    if key not in _zygotes:
+        from grading.course import load_config
+        from grading.sandbox import Sandbox
+
+        _zygotes[key] = zygote.Zygote(Sandbox(config=load_config(Path(course_root))))
+        atexit.register(_zygotes[key].close)
+    return _zygotes[key]
+
+
 def lay_out(job: Job, scratch: Path) -> None:
     """Write the scratch course of ``job`` into ``scratch``: the gradebook, the submission, and a
     link to the real course's ``source/`` (whose other files nbgrader copies over the student's)."""
@@ -110,12 +129,16 @@ def lay_out(job: Job, scratch: Path) -> None:
     (scratch / "source").symlink_to(Path(job.course_root) / "source")
 
 
-def autograde_in(scratch: Path, course_root: str, assignment: str, student: str) -> None:
+def autograde_in(
+    scratch: Path, course_root: str, assignment: str, student: str, zygote_address: str
+) -> None:
     """Autograde ``student`` in the scratch course (in the forked child); write ``result.json``.
 
     The course's ``nbgrader_config.py`` is used as it is, with the scratch folder as the course
-    root; everything the child prints goes to ``output.txt``.
+    root and the hidden tests' workers forked by the zygote at ``zygote_address``; everything the
+    child prints goes to ``output.txt``.
     """
+    os.environ[zygote.ADDRESS] = zygote_address
     os.setsid()
     die_with_parent()  # the job's worker (and so its fork server) may be lost mid-job
     output = os.open(scratch / "output.txt", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
@@ -139,8 +162,10 @@ def run(job: Job) -> JobResult:
     scratch = Path(tempfile.mkdtemp(prefix=f"grading-{job.student}-"))
     try:
         lay_out(job, scratch)
+        address = _zygote(job.course_root).ensure()
         child = _fork_server().Process(
-            target=autograde_in, args=(scratch, job.course_root, job.assignment, job.student)
+            target=autograde_in,
+            args=(scratch, job.course_root, job.assignment, job.student, address),
         )
         child.start()
         child.join(job.timeout)

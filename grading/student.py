@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from grading import wire
+from grading import wire, zygote
 from grading.processes import tree_cpu_seconds
 from grading.sandbox import Sandbox
 
@@ -60,7 +60,9 @@ class StudentProcess:
         wall_timeout: wall-clock seconds one request may take, however little CPU it uses.
         load_timeout: CPU seconds starting the worker may use (imports and solution cells); its
             wall-clock backstop is the larger of this and ``wall_timeout``.
-        sandbox: confines the worker; ``None`` runs it with the judge's rights.
+        sandbox: confines the worker; ``None`` runs it with the judge's rights. When
+            ``$GRADING_ZYGOTE`` names a zygote (:mod:`grading.zygote`, started by the batch
+            grader), the worker is forked by it instead, confined as the zygote is.
     """
 
     def __init__(
@@ -75,10 +77,13 @@ class StudentProcess:
         self.wall_timeout = wall_timeout
         self.load_timeout = load_timeout
         self.sandbox = sandbox
-        self._workdir = tempfile.TemporaryDirectory(prefix="ex-student-")
+        self._zygote = os.environ.get(zygote.ADDRESS)
+        self._workdir = tempfile.TemporaryDirectory(
+            prefix="ex-student-", dir=zygote.work_folder(self._zygote) if self._zygote else None
+        )
         self._bundle = bundle
         self._bundle_path = Path(self._workdir.name) / "bundle.json"
-        self._process: subprocess.Popen | None = None
+        self._process: subprocess.Popen | zygote.ForkedWorker | None = None
         self._excluded: dict[str, str] = {}
         self._tampered: list[str] = []
         self._timed_out: dict[tuple[str, str, str], str] = {}
@@ -113,6 +118,9 @@ class StudentProcess:
         workdir = Path(self._workdir.name)
         cwd = workdir / "cwd"
         cwd.mkdir(exist_ok=True)
+        if self._zygote:
+            self._process = zygote.spawn(self._zygote, self._bundle_path, cwd)
+            return
         command = [sys.executable, "-I", "-m", "grading.worker", str(self._bundle_path)]
         if self.sandbox is not None:
             command = self.sandbox.wrap(
@@ -130,7 +138,9 @@ class StudentProcess:
         )
 
     def _kill(self) -> None:
-        if self._process is not None and self._process.poll() is None:
+        if isinstance(self._process, zygote.ForkedWorker):
+            self._process.kill()  # and whatever it left in the zygote's sandbox
+        elif self._process is not None and self._process.poll() is None:
             os.killpg(self._process.pid, signal.SIGKILL)
         if self._process is not None:
             self._process.wait()

@@ -16,5 +16,5 @@ CPU = {"FC": 0.79, "CNN_LeNet": 0.69, "CNN": 0.75}
 #: see THRESHOLDS.md) and on the embedded subset (calibrated on the CPU with the same seeds).
 CUDA = {
     "full": {"FC": 0.95, "CNN_LeNet": 0.96, "CNN": 0.97},
-    "subset": {"FC": 0.90, "CNN_LeNet": 0.90, "CNN": 0.90},
+    "subset": {"FC": 0.90, "CNN_LeNet": 0.88, "CNN": 0.91},
 }
