@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -50,16 +53,53 @@ def test_an_infinite_loop_times_out_and_the_next_call_works():
         timeout=3,
     )
     try:
+        assert process.call("one")[0] == 1, "the worker should answer"
         started = time.monotonic()
-        with pytest.raises(StudentTimeout, match="within 3 s"):
+        with pytest.raises(StudentTimeout, match="within 3 s of CPU time"):
             process.call("spin")
-        assert time.monotonic() - started < 10, "the timeout should stop the loop promptly"
+        elapsed = time.monotonic() - started
+        assert elapsed < 60, (
+            f"expected the CPU limit to stop the loop long before the wall-clock backstop, it "
+            f"took {elapsed:.0f} s"
+        )
         assert process.call("one")[0] == 1, "a fresh worker should answer the next request"
         started = time.monotonic()
         with pytest.raises(StudentTimeout, match="not run again"):
             process.call("spin")
         assert time.monotonic() - started < 1, "a function that timed out should not run again"
     finally:
+        process.close()
+
+
+def test_a_call_that_sleeps_is_stopped_by_the_wall_clock_backstop():
+    process = start({"cells": "import time\ndef nap():\n    time.sleep(600)"}, timeout=3)
+    process.wall_timeout = 2
+    try:
+        with pytest.raises(StudentTimeout, match="within 2 s .*slept"):
+            process.call("nap")
+    finally:
+        process.close()
+
+
+def test_the_limit_counts_cpu_time_so_a_busy_machine_fails_no_correct_code():
+    process = start(
+        {
+            "cells": "import time\ndef work():\n    started = time.process_time()\n"
+            "    while time.process_time() - started < 1.5:\n        pass\n    return 1"
+        },
+        timeout=2.5,
+    )
+    burners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        for _ in range(2 * (os.cpu_count() or 1))
+    ]
+    try:
+        # With two burners per core the call gets well under half a core, so its 1.5 s of CPU
+        # time take more than 2.5 s of wall-clock time: a wall-clock limit would fail it.
+        assert process.call("work")[0] == 1, "1.5 s of CPU work should pass a 2.5 s CPU limit"
+    finally:
+        for burner in burners:
+            burner.kill()
         process.close()
 
 
