@@ -8,7 +8,7 @@ NBGRADER := $(BIN)/nbgrader
 # nbgrader runs `alembic` and `jupyter` from PATH: use the ones of .venv.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup setup-browser release autograde report feedback export demo lab test lint format benchmark \
+.PHONY: setup setup-browser release autograde report feedback export demo lab test test-fast lint format benchmark \
 	samples clean
 
 setup: $(STAMP)  ## create .venv from the pinned dependencies (does nothing when up to date)
@@ -58,6 +58,10 @@ test: setup setup-browser  ## every test: unit tests, the nbgrader runs, the bro
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+test-fast: setup  ## the tests that start neither nbgrader nor a browser (the inner loop; < 2 min)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest tests/test_grading tests/test_helpers -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -23,7 +23,8 @@ c.OverwriteCells.add_missing_cells = True
 c.Autograde.autograde_preprocessors = autograde_preprocessors()
 c.RunHiddenTests.tests_directory = str(COURSE_ROOT / "grader_tests")
 c.RunHiddenTests.preamble_cells = ["imports"]
-c.RunHiddenTests.task_timeout = 60.0
+# CPU seconds one call into student code may use (training CNN, the slowest honest call, takes ~4).
+c.RunHiddenTests.task_timeout = 20.0
 c.RunHiddenTests.judge_timeout = 1800.0
 
 # Student code (the kernel and the hidden tests' worker) runs confined (grading/sandbox.py): it sees

@@ -272,11 +272,13 @@ def main(
                 log.write(
                     f"===== {student} ({result.host}, {result.seconds:.1f} s)\n{result.log}\n"
                 )
+                recording = time.monotonic()
                 outcome = (
                     Outcome(student, error=result.error)
                     if result.lost
                     else replay(api, Path(scratch) / "results", assignment, result)
                 )
+                log.write(f"===== recorded {student} in {time.monotonic() - recording:.2f} s\n")
                 outcomes.append(outcome)
                 progress.update(outcome)
         finally:

@@ -45,7 +45,7 @@ def reason(result: dict) -> str:
 
 
 #: Modules the fork server imports once, so that each job's child starts with them loaded.
-PRELOAD = ["grading.job", "grading.preprocessors", "nbgrader.apps", *judge.PRELOAD]
+PRELOAD = ["grading.job", "grading.preprocessors", "nbgrader.apps", "helpers", *judge.PRELOAD]
 
 
 @dataclass(frozen=True)

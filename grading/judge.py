@@ -26,7 +26,7 @@ from grading.sandbox import Sandbox
 
 PYTEST_INI = Path(__file__).with_name("judge_pytest.ini")
 #: What every judge imports; :func:`preload` imports it once into the process that forks judges.
-PRELOAD = ("pytest", "numpy", "scipy.signal", "torch", "grading.pytest_plugin")
+PRELOAD = ("pytest", "numpy", "scipy.signal", "torch", "torch._dynamo", "grading.pytest_plugin")
 #: Seconds between two checks whether the judge has finished.
 POLL_INTERVAL = 0.1
 

@@ -27,9 +27,9 @@ from grading.processes import tree_cpu_seconds
 from grading.sandbox import Sandbox
 
 #: CPU seconds one request to the student's code may use, unless configured otherwise.
-DEFAULT_TASK_TIMEOUT = 60.0
+DEFAULT_TASK_TIMEOUT = 20.0
 #: Wall-clock seconds one request may take however little CPU it uses (it sleeps or blocks).
-DEFAULT_TASK_WALL_TIMEOUT = 300.0
+DEFAULT_TASK_WALL_TIMEOUT = 120.0
 #: Seconds between two readings of the worker's CPU time while a request runs.
 POLL_INTERVAL = 0.5
 

@@ -48,6 +48,8 @@ from grading.sandbox import Sandbox
 ADDRESS = "GRADING_ZYGOTE"
 #: What a worker imports anyway (the notebooks' imports cell, the worker's own modules).
 PRELOAD = ("numpy", "scipy.signal", "torch", "matplotlib.pyplot", "helpers", "grading.worker")
+#: Seconds a zygote may take to import its libraries and listen.
+START_TIMEOUT = 180.0
 _PR_SET_DUMPABLE = 4
 _PR_SET_PDEATHSIG = 1
 
@@ -85,11 +87,17 @@ class Zygote:
         self.work = work_folder(self.address)
         self.work.mkdir()
         self._process: subprocess.Popen | None = None
+        self._ready = False
 
-    def ensure(self, timeout: float = 120.0) -> str:
-        """Start the zygote, or a new one if the last stopped answering; return its address."""
-        if self._process is not None and self.answers():
-            return self.address
+    def ensure(self) -> str:
+        """Start the zygote, or a new one if the last stopped answering; return its address.
+
+        Returns at once: the zygote imports its libraries while the job starts, and
+        :func:`spawn` waits for it to listen.
+        """
+        if self._process is not None and self._process.poll() is None:
+            if not self._ready or self.answers():
+                return self.address
         self.stop()
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         Path(self.address).unlink(missing_ok=True)
@@ -106,11 +114,7 @@ class Zygote:
             preexec_fn=die_with_parent,
         )
         listener.close()
-        deadline = time.monotonic() + timeout
-        while not self.answers():
-            if time.monotonic() > deadline or self._process.poll() is not None:
-                raise RuntimeError("the worker zygote did not start")
-            time.sleep(0.2)
+        self._ready = False
         return self.address
 
     def answers(self, timeout: float = 5.0) -> bool:
@@ -124,6 +128,7 @@ class Zygote:
                 if not _receive(connection, timeout).get("ok", False):
                     return False
                 sweep(_peer_pid(connection))
+                self._ready = True
                 return True
         except (OSError, EOFError, ValueError):
             return False
@@ -222,11 +227,25 @@ def _host_pid(zygote_pid: int, pid_in_sandbox: int) -> int:
     raise ProcessLookupError(f"the zygote's worker {pid_in_sandbox} is gone")
 
 
+def _connect(address: str, timeout: float = START_TIMEOUT) -> socket.socket:
+    """A connection to the zygote at ``address``, waiting while it is still starting."""
+    deadline = time.monotonic() + timeout
+    while True:
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            connection.connect(address)
+            return connection
+        except (ConnectionRefusedError, FileNotFoundError):
+            connection.close()
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the worker zygote at {address} did not start") from None
+            time.sleep(0.1)
+
+
 def spawn(address: str, bundle: Path, cwd: Path) -> ForkedWorker:
     """Have the zygote at ``address`` fork a worker for the submission ``bundle``, in ``cwd``
     (both inside the zygote's work folder)."""
-    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    connection.connect(address)
+    connection = _connect(address)
     zygote_pid = _peer_pid(connection)
     sweep(zygote_pid)  # a previous worker's leftovers, if its judge could not clean up
     to_worker_read, to_worker_write = os.pipe()

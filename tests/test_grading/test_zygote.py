@@ -94,7 +94,7 @@ def test_a_worker_that_kills_the_zygote_costs_only_itself(owner):
     finally:
         process.close()
     assert not owner.answers(), "the zygote should be gone"
-    owner.ensure()
+    owner.ensure()  # a new one, with the same address
     process = start(CELLS)
     try:
         assert process.call("double", 5)[0] == 10, "a new zygote should fork the next worker"
