@@ -119,8 +119,11 @@ class StudentProcess:
         cwd = workdir / "cwd"
         cwd.mkdir(exist_ok=True)
         if self._zygote:
-            self._process = zygote.spawn(self._zygote, self._bundle_path, cwd)
-            return
+            try:
+                self._process = zygote.spawn(self._zygote, self._bundle_path, cwd)
+                return
+            except (OSError, RuntimeError, EOFError, ValueError):
+                self._zygote = None  # gone (a submission killed it): fresh workers from now on
         command = [sys.executable, "-I", "-m", "grading.worker", str(self._bundle_path)]
         if self.sandbox is not None:
             command = self.sandbox.wrap(

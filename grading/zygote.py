@@ -48,8 +48,9 @@ from grading.sandbox import Sandbox
 ADDRESS = "GRADING_ZYGOTE"
 #: What a worker imports anyway (the notebooks' imports cell, the worker's own modules).
 PRELOAD = ("numpy", "scipy.signal", "torch", "matplotlib.pyplot", "helpers", "grading.worker")
-#: Seconds a zygote may take to import its libraries and listen.
-START_TIMEOUT = 180.0
+#: Seconds a zygote may take to import its libraries and listen; past that, the judge starts
+#: fresh workers instead.
+START_TIMEOUT = 60.0
 _PR_SET_DUMPABLE = 4
 _PR_SET_PDEATHSIG = 1
 
@@ -92,30 +93,49 @@ class Zygote:
     def ensure(self) -> str:
         """Start the zygote, or a new one if the last stopped answering; return its address.
 
-        Returns at once: the zygote imports its libraries while the job starts, and
-        :func:`spawn` waits for it to listen.
+        A first zygote is started without waiting: it imports its libraries while the job
+        starts, and :func:`spawn` waits for it to listen. A replacement (a worker killed or
+        stopped the last one) is waited for, and started again if it does not come up.
         """
         if self._process is not None and self._process.poll() is None:
             if not self._ready or self.answers():
                 return self.address
-        self.stop()
+        replacing = self._process is not None
+        for _ in range(3 if replacing else 1):
+            self.stop()
+            self._launch()
+            if not replacing or self._comes_up():
+                return self.address
+        raise RuntimeError(f"the worker zygote did not start; see {self.folder / 'zygote.log'}")
+
+    def _comes_up(self) -> bool:
+        """Wait until the zygote answers; False if it ended or took longer than allowed."""
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline and self._process.poll() is None:
+            if self.answers():
+                return True
+            time.sleep(0.2)
+        return False
+
+    def _launch(self) -> None:
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         Path(self.address).unlink(missing_ok=True)
         # The zygote itself calls listen(), so that connections see it as their peer.
         listener.bind(self.address)
-        command = [sys.executable, "-I", "-m", "grading.zygote", str(listener.fileno())]
-        self._process = subprocess.Popen(
-            self.sandbox.wrap(command, writable=[self.work], cwd=self.work),
-            pass_fds=[listener.fileno()],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-            preexec_fn=die_with_parent,
-        )
+        command = [os.path.abspath(sys.executable), "-I", "-m", "grading.zygote"]
+        command.append(str(listener.fileno()))
+        with (self.folder / "zygote.log").open("ab") as log:  # what the zygote itself says
+            self._process = subprocess.Popen(
+                self.sandbox.wrap(command, writable=[self.work], cwd=self.work),
+                pass_fds=[listener.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+                preexec_fn=die_with_parent,
+            )
         listener.close()
         self._ready = False
-        return self.address
 
     def answers(self, timeout: float = 5.0) -> bool:
         """Whether the zygote answers a ping within ``timeout`` seconds; if it does, whatever

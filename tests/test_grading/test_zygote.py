@@ -97,6 +97,9 @@ def test_a_worker_that_kills_the_zygote_costs_only_itself(owner):
     owner.ensure()  # a new one, with the same address
     process = start(CELLS)
     try:
-        assert process.call("double", 5)[0] == 10, "a new zygote should fork the next worker"
+        assert process.call("double", 5)[0] == 10, (
+            "the next submission's worker should answer (forked by a new zygote, or started "
+            "afresh if that one is not there)"
+        )
     finally:
         process.close()
