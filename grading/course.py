@@ -50,6 +50,7 @@ COURSE_FILES = ("nbgrader_config.py", "source", "grader_tests")
 
 def copy_course(destination: Path, root: Path = COURSE_ROOT) -> Path:
     """Copy the files a course needs (:data:`COURSE_FILES`) into ``destination``; return it."""
+    destination.mkdir(parents=True, exist_ok=True)
     for name in COURSE_FILES:
         source = root / name
         if source.is_dir():

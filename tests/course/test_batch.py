@@ -231,8 +231,8 @@ def test_the_class_report_ranks_tasks_and_hidden_tests(graded):
         f"expected one row per graded task {sorted(course.scores('solution'))}, got {sorted(tasks)}"
     )
     shares = [float(row.rsplit(",", 2)[1]) for row in rows if row.startswith("hidden test,")]
-    assert shares and min(shares) < 1.0 <= max(shares), (
-        f"expected hidden tests some students failed and some all passed, got shares {shares}"
+    assert shares and min(shares) < max(shares), (
+        f"expected some hidden tests to be harder than others, got pass shares {shares}"
     )
     png = course.root / f"report-{ASSIGNMENT}.png"
     assert png.is_file() and png.read_bytes()[:4] == b"\x89PNG", f"expected a PNG at {png}"
