@@ -70,8 +70,9 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-benchmark: setup  ## autograde time per submission and full-budget notebook time
+benchmark: setup  ## where grading time goes, batch vs serial (docs/PERFORMANCE.md); CUDA tests on a GPU
 	$(BIN)/python tools/benchmark.py --assignment $(ASSIGNMENT)
+	$(BIN)/python tools/benchmark_cuda.py
 
 clean:  ## remove generated grading state (keeps .venv and release/)
 	rm -rf submitted autograde/*/ feedback gradebook.db grades.csv autograde-*.log report-*.csv report-*.png

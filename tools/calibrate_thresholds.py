@@ -7,9 +7,11 @@ threshold by the rule of THRESHOLDS.md, ``floor_to_0.01(min - max(3 * std, 0.02)
 accuracy of a model that does not learn its features (the reference with every layer but the last
 frozen): a budget is usable when the threshold stays above that control.
 
-Usage: ``python tools/calibrate_thresholds.py [--seeds 10] [--steps 40 125] [--cuda-budget]``;
-``--cuda-budget`` measures the CUDA tests' budget (on the CPU, with the same seeds, on the data the
-CUDA tests use here: full MNIST when present, else the embedded subset).
+Usage: ``python tools/calibrate_thresholds.py [--seeds 10] [--steps 40 125] [--cuda-budget]
+[--device cuda]``; ``--cuda-budget`` measures the CUDA tests' budget (on the CPU unless
+``--device`` says otherwise, with the same seeds, on the data the CUDA tests use here: full MNIST
+when present, else the embedded subset). :func:`time_to_cuda_thresholds` is the GPU section of
+``make benchmark``.
 """
 
 from __future__ import annotations
@@ -51,22 +53,57 @@ def last_layer_only(cls: type) -> type:
     return Frozen
 
 
-def accuracies(cls: type, steps: int, seeds: int, full: bool, labels: np.ndarray) -> np.ndarray:
-    """Test accuracy of ``cls`` after ``steps`` Adam steps, for seeds 0..seeds-1."""
-    return np.array(
-        [
-            (
-                probes.fit_and_predict(
-                    {"Model": cls}, "Model", {}, steps=steps, seed=seed, full_mnist=full
-                ).numpy()
-                == labels
-            ).mean()
-            for seed in range(seeds)
-        ]
+def accuracy(
+    cls: type, steps: int, seed: int, full: bool, labels: np.ndarray, device: str = "cpu"
+) -> float:
+    """Test accuracy of ``cls`` after ``steps`` Adam steps of the hidden tests' loop."""
+    predictions = probes.fit_and_predict(
+        {"Model": cls}, "Model", {}, steps=steps, seed=seed, full_mnist=full, device=device
     )
+    return float((predictions.numpy() == labels).mean())
 
 
-def main(*, seeds: int = 10, steps: list[int] | None = None, cuda_budget: bool = False) -> dict:
+def accuracies(
+    cls: type, steps: int, seeds: int, full: bool, labels: np.ndarray, device: str = "cpu"
+) -> np.ndarray:
+    """Test accuracy of ``cls`` after ``steps`` Adam steps, for seeds 0..seeds-1."""
+    return np.array([accuracy(cls, steps, seed, full, labels, device) for seed in range(seeds)])
+
+
+def time_to_cuda_thresholds(device: str = "cuda") -> list[dict]:
+    """Each reference model's CUDA test as the judge runs it (seed :data:`thresholds.SEED`, the
+    CUDA budget, on ``device``), timed, and the fewest steps of the budget's halvings that still
+    reach the threshold, timed too; one row per model. The first row also holds the device's
+    start (``"start"``, seconds), which the first CUDA test of a judge pays."""
+    full = full_mnist_present(data_dir())
+    data = "full" if full else "subset"
+    budget = thresholds.CUDA_STEPS[data]
+    labels = probes.mnist_tensors(full=full, train=False)[1].numpy()
+    started = time.perf_counter()
+    torch.zeros(1, device=device).sum().item()
+    start, rows = time.perf_counter() - started, []
+    for name, cls in reference.MODELS.items():
+        threshold = thresholds.CUDA[data][name]
+        row = {"model": name, "data": data, "threshold": threshold}
+        for steps in (budget // 8, budget // 4, budget // 2, budget):
+            started = time.perf_counter()
+            found = accuracy(cls, steps, thresholds.SEED, full, labels, device)
+            elapsed = time.perf_counter() - started
+            if found >= threshold and "first steps" not in row:
+                row.update({"first steps": steps, "first seconds": elapsed})
+        row.update({"steps": budget, "seconds": elapsed, "accuracy": found})
+        rows.append(row)
+    rows[0]["start"] = start
+    return rows
+
+
+def main(
+    *,
+    seeds: int = 10,
+    steps: list[int] | None = None,
+    cuda_budget: bool = False,
+    device: str = "cpu",
+) -> dict:
     """Print the calibration table; return ``{(model, steps): (threshold, control max)}``."""
     torch.set_num_threads(1)
     full = cuda_budget and full_mnist_present(data_dir())
@@ -75,7 +112,7 @@ def main(*, seeds: int = 10, steps: list[int] | None = None, cuda_budget: bool =
     )
     labels = probes.mnist_tensors(full=full, train=False)[1].numpy()
     data = "full MNIST" if full else "the embedded subset"
-    print(f"{seeds} seeds, data: {data}, Adam lr 1e-3, batch 64, one thread")
+    print(f"{seeds} seeds, data: {data}, Adam lr 1e-3, batch 64, one thread, on {device}")
     print(
         f"{'model':<10} {'steps':>5} {'mean':>7} {'std':>7} {'min':>7} {'max':>7} "
         f"{'threshold':>9} {'frozen max':>10} {'s/run':>6}"
@@ -84,8 +121,8 @@ def main(*, seeds: int = 10, steps: list[int] | None = None, cuda_budget: bool =
     for name, cls in reference.MODELS.items():
         for budget in steps or [default]:
             started = time.perf_counter()
-            found = accuracies(cls, budget, seeds, full, labels)
-            control = accuracies(last_layer_only(cls), budget, seeds, full, labels)
+            found = accuracies(cls, budget, seeds, full, labels, device)
+            control = accuracies(last_layer_only(cls), budget, seeds, full, labels, device)
             derived[name, budget] = (threshold(found), float(control.max()))
             print(
                 f"{name:<10} {budget:>5} {found.mean():>7.4f} {found.std(ddof=1):>7.4f} "
@@ -103,5 +140,6 @@ if __name__ == "__main__":
     parser.add_argument(
         "--cuda-budget", action="store_true", help="calibrate the CUDA tests' budget on the CPU"
     )
+    parser.add_argument("--device", default="cpu", help="where to train (cpu, cuda)")
     args = parser.parse_args()
-    main(seeds=args.seeds, steps=args.steps, cuda_budget=args.cuda_budget)
+    main(seeds=args.seeds, steps=args.steps, cuda_budget=args.cuda_budget, device=args.device)
