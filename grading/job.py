@@ -100,26 +100,29 @@ def _fork_server() -> multiprocessing.context.BaseContext:
     return context
 
 
-#: This process's worker zygotes, one per thread and course (see :func:`_zygote`).
-_zygotes: dict[tuple[int, str], zygote.Zygote] = {}
+#: This process's zygotes, one per thread, course and role (see :func:`_zygote`).
+_zygotes: dict[tuple[int, str, str], zygote.Zygote] = {}
 
 
-def _zygote(course_root: str) -> zygote.Zygote:
-    """The zygote of this thread's jobs on the course at ``course_root``, confined as the course
-    configures its sandbox; a thread runs one job at a time, so its workers never overlap."""
-    key = (threading.get_ident(), course_root)
+def _zygote(course_root: str, role: str) -> zygote.Zygote:
+    """The ``role`` zygote of this thread's jobs on the course at ``course_root``, confined as
+    the course configures its sandbox; a thread runs one job at a time, so what its zygotes fork
+    for one job never overlaps with another job's."""
+    key = (threading.get_ident(), course_root, role)
     if key not in _zygotes:
         from grading.course import load_config
         from grading.sandbox import Sandbox
 
-        _zygotes[key] = zygote.Zygote(Sandbox(config=load_config(Path(course_root))))
+        _zygotes[key] = zygote.Zygote(Sandbox(config=load_config(Path(course_root))), role)
         atexit.register(_zygotes[key].close)
     return _zygotes[key]
 
 
-def lay_out(job: Job, scratch: Path) -> None:
-    """Write the scratch course of ``job`` into ``scratch``: the gradebook, the submission, and a
-    link to the real course's ``source/`` (whose other files nbgrader copies over the student's)."""
+def lay_out(job: Job, scratch: Path, autograded: Path) -> None:
+    """Write the scratch course of ``job`` into ``scratch``: the gradebook, the submission, a
+    link to the real course's ``source/`` (whose other files nbgrader copies over the student's),
+    and its ``autograde/`` as a link to ``autograded`` (the kernel zygote's work folder, where
+    the kernel may write)."""
     (scratch / "gradebook.db").write_bytes(job.gradebook)
     folder = scratch / "submitted" / job.student / job.assignment
     for relative, content in job.files.items():
@@ -127,18 +130,20 @@ def lay_out(job: Job, scratch: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
     (scratch / "source").symlink_to(Path(job.course_root) / "source")
+    (scratch / "autograde").symlink_to(autograded)
 
 
 def autograde_in(
-    scratch: Path, course_root: str, assignment: str, student: str, zygote_address: str
+    scratch: Path, course_root: str, assignment: str, student: str, zygotes: dict[str, str]
 ) -> None:
     """Autograde ``student`` in the scratch course (in the forked child); write ``result.json``.
 
     The course's ``nbgrader_config.py`` is used as it is, with the scratch folder as the course
-    root and the hidden tests' workers forked by the zygote at ``zygote_address``; everything the
-    child prints goes to ``output.txt``.
+    root, and the hidden tests' workers and the kernel forked by the zygotes at the addresses
+    ``zygotes`` gives by environment variable; everything the child prints goes to
+    ``output.txt``.
     """
-    os.environ[zygote.ADDRESS] = zygote_address
+    os.environ.update(zygotes)
     os.setsid()
     die_with_parent()  # the job's worker (and so its fork server) may be lost mid-job
     output = os.open(scratch / "output.txt", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
@@ -160,12 +165,16 @@ def run(job: Job) -> JobResult:
     """Autograde ``job``'s submission in a scratch course; the Dask task of :mod:`grading.batch`."""
     started = time.monotonic()
     scratch = Path(tempfile.mkdtemp(prefix=f"grading-{job.student}-"))
+    kernels = _zygote(job.course_root, "kernel")
     try:
-        lay_out(job, scratch)
-        address = _zygote(job.course_root).ensure()
+        zygotes = {
+            zygote.ROLES[role].address_variable: _zygote(job.course_root, role).ensure()
+            for role in ("worker", "kernel")
+        }
+        lay_out(job, scratch, kernels.work)
         child = _fork_server().Process(
             target=autograde_in,
-            args=(scratch, job.course_root, job.assignment, job.student, address),
+            args=(scratch, job.course_root, job.assignment, job.student, zygotes),
         )
         child.start()
         child.join(job.timeout)
@@ -202,6 +211,7 @@ def run(job: Job) -> JobResult:
             seconds=time.monotonic() - started,
         )
     finally:
+        kernels.clear()
         shutil.rmtree(scratch, ignore_errors=True)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from nbformat.notebooknode import NotebookNode, from_dict
 from nbgrader.preprocessors import Execute
 from traitlets import Float
 
+from grading import zygote
 from grading.sandbox import Sandbox
 
 KERNEL_DIED = (
@@ -32,7 +34,13 @@ NOT_RUN = (
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """Starts the kernel inside the sandbox; only the notebook's own folder is writable."""
+    """Starts the kernel inside the sandbox; only the notebook's own folder is writable.
+
+    When ``$GRADING_KERNEL_ZYGOTE`` names a kernel zygote (:mod:`grading.zygote`, kept by the
+    batch grader) whose work folder holds the notebook's folder, the kernel is forked by it,
+    confined as the zygote is, with its libraries already imported; otherwise a fresh kernel is
+    started in a sandbox of its own.
+    """
 
     async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
         # A signal would reach bubblewrap, not the kernel: interrupt it with a message instead.
@@ -40,6 +48,14 @@ class SandboxedKernelManager(AsyncKernelManager):
         command, kw = await super()._async_pre_start_kernel(**kw)
         folder = Path(kw.get("cwd") or os.getcwd()).resolve()
         connection = Path(self.connection_file).resolve()
+        address = os.environ.get(zygote.KERNEL.address_variable)
+        if (
+            address
+            and folder.is_relative_to(zygote.work_folder(address).resolve())
+            and zygote.ping(address, wait=zygote.START_TIMEOUT) is not None
+        ):
+            forked = [sys.executable, "-m", "grading.zygote", "kernel", address, str(connection)]
+            return forked, kw
         # The kernel cannot see its parent's PID from inside the sandbox's PID namespace, so it must
         # not poll it (it would exit at once); the sandbox ends it with its parent instead.
         wrapped = Sandbox(config=self.config).wrap(

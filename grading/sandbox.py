@@ -22,6 +22,9 @@ from traitlets.config import Configurable
 
 from grading import COURSE_ROOT
 
+#: The variables :meth:`Sandbox.environment` sets in the sandbox.
+ENVIRONMENT = ("MPLCONFIGDIR", "IPYTHONDIR", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
 
 class SandboxUnavailable(RuntimeError):
     """The sandbox is required but ``bwrap`` or ``prlimit`` is missing."""
@@ -104,9 +107,13 @@ class Sandbox(Configurable):
             args += ["--chdir", str(cwd)]
         for name in unset:
             args += ["--unsetenv", name]
-        # Caches go to the private /tmp, not the read-only home.
-        settings = {"MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython"}
-        settings |= {name: str(self.threads) for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-        for name, value in settings.items():
+        for name, value in self.environment().items():
             args += ["--setenv", name, value]
         return [*args, "prlimit", f"--data={self.memory_limit}", "--", *command]
+
+    def environment(self) -> dict[str, str]:
+        """The variables the sandbox sets (named in :data:`ENVIRONMENT`): caches in the private
+        ``/tmp`` rather than the read-only home, and the math libraries' thread count."""
+        settings = {"MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython"}
+        threads = {name: str(self.threads) for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+        return settings | threads

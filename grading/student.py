@@ -77,7 +77,7 @@ class StudentProcess:
         self.wall_timeout = wall_timeout
         self.load_timeout = load_timeout
         self.sandbox = sandbox
-        self._zygote = os.environ.get(zygote.ADDRESS)
+        self._zygote = os.environ.get(zygote.WORKER.address_variable)
         self._workdir = tempfile.TemporaryDirectory(
             prefix="ex-student-", dir=zygote.work_folder(self._zygote) if self._zygote else None
         )

@@ -1,23 +1,27 @@
-"""A sandboxed fork server for student workers: libraries imported once, a worker forked each time.
+"""Sandboxed fork servers for student code: libraries imported once, a process forked each time.
 
 A fresh worker (:mod:`grading.worker`) spends seconds importing torch, numpy, scipy and matplotlib
-before it loads a submission. In a batch (:mod:`grading.batch`), each grading process therefore
-keeps a *zygote*: a process in the sandbox (:mod:`grading.sandbox`, no network, memory capped)
-that has imported those libraries, and forks a worker for each request. The worker then installs
-its tripwires, takes its integrity snapshot and loads the submission exactly as a fresh worker
-does; no student code ever runs in the zygote itself.
+before it loads a submission, and a fresh notebook kernel as long again. In a batch
+(:mod:`grading.batch`), each grading process therefore keeps two *zygotes*: processes in the
+sandbox (:mod:`grading.sandbox`, memory capped) that have imported those libraries, one forking a
+worker for each request of the hidden tests (no network), the other forking the notebook's
+kernel (:class:`grading.kernel.SandboxedKernelManager` starts it through :func:`run_kernel`).
+The forked process then starts exactly as a fresh one would (a worker installs its tripwires,
+takes its integrity snapshot and loads the submission; a kernel reads its connection file and
+serves); no student code ever runs in the zygote itself.
 
 Isolation between the students who share a zygote, one after another:
 
-- the zygote is not dumpable, so a worker (which has no capabilities) can neither trace it nor
-  read its memory, and it closes the zygote's sockets before any student code runs;
-- one worker runs at a time, and every process a worker left behind is killed before the next
-  one is forked (:func:`sweep`); the workers' folders are separate and removed after use;
-- a worker that kills or stops the zygote costs only its own tests: the owner checks the zygote
+- the zygote is not dumpable, so a forked process (which has no capabilities) can neither trace it
+  nor read its memory, and it closes the zygote's sockets before any student code runs;
+- one forked process runs at a time; every process one left behind is killed (:func:`sweep`) and
+  whatever it wrote to the sandbox's private ``/tmp`` and ``/dev/shm`` is removed before the next
+  one is forked; the owner empties the work folder between jobs;
+- a process that kills or stops the zygote costs only its own tests: the owner checks the zygote
   before each job and starts a new one when it does not answer.
 
 Requests come over a Unix socket in a host folder that the sandbox hides (``/tmp`` is private
-there), with the worker's pipes passed along (``SCM_RIGHTS``).
+there), with the forked process's pipes or standard streams passed along (``SCM_RIGHTS``).
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import importlib
+import importlib.util
 import json
 import os
+import random
 import select
 import shutil
 import signal
@@ -36,20 +42,60 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, NoReturn
 
 import psutil
 
 from grading.processes import die_with_parent
-from grading.sandbox import Sandbox
+from grading.sandbox import ENVIRONMENT, Sandbox
 
-#: Environment variable naming the zygote's socket; workers are forked by it when it is set.
-ADDRESS = "GRADING_ZYGOTE"
-#: What a worker imports anyway (the notebooks' imports cell, the worker's own modules).
-PRELOAD = ("numpy", "scipy.signal", "torch", "matplotlib.pyplot", "helpers", "grading.worker")
-#: Seconds a zygote may take to import its libraries and listen; past that, the judge starts
-#: fresh workers instead.
+
+@dataclass(frozen=True)
+class Role:
+    """What a zygote forks.
+
+    Attributes:
+        address_variable: the environment variable that names the zygote's socket to the
+            grading process (the judge's workers, the kernel manager).
+        preload: modules imported once in the zygote.
+        network: whether the sandbox keeps the network (a kernel talks to nbgrader over TCP).
+        environment: variables set before the imports (how the libraries configure themselves).
+    """
+
+    address_variable: str
+    preload: tuple[str, ...]
+    network: bool = False
+    environment: dict[str, str] = field(default_factory=dict)
+
+
+#: The judge's workers: what a worker imports anyway (the notebooks' imports cell, its modules).
+WORKER = Role(
+    "GRADING_ZYGOTE",
+    ("numpy", "scipy.signal", "torch", "matplotlib.pyplot", "helpers", "grading.worker"),
+    environment={"MPLBACKEND": "Agg"},
+)
+#: The notebook's kernel: IPython's kernel and the libraries of the notebooks' imports cell; not
+#: the modules that hook into IPython when imported (``helpers`` registers widgets, matplotlib's
+#: inline backend its figures), which the kernel imports itself once its shell exists.
+KERNEL = Role(
+    "GRADING_KERNEL_ZYGOTE",
+    (
+        "ipykernel.kernelapp",
+        "numpy",
+        "scipy.signal",
+        "torch",
+        "torch._dynamo",
+        "torch.utils.data",
+        "matplotlib.pyplot",
+    ),
+    network=True,
+    environment={"MPLBACKEND": "module://matplotlib_inline.backend_inline"},
+)
+ROLES = {"worker": WORKER, "kernel": KERNEL}
+#: Seconds a zygote may take to import its libraries and listen; past that, fresh workers and
+#: kernels are started instead.
 START_TIMEOUT = 60.0
 _PR_SET_DUMPABLE = 4
 _PR_SET_PDEATHSIG = 1
@@ -78,11 +124,14 @@ class Zygote:
     """The owner's handle on a zygote: starts it in the sandbox, checks it, stops it.
 
     Args:
-        sandbox: how to confine the zygote and so every worker it forks.
+        sandbox: how to confine the zygote and so every process it forks.
+        role: what it forks (a key of :data:`ROLES`).
+
+    Its :attr:`work` folder is the one folder the forked processes may write to.
     """
 
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
+    def __init__(self, sandbox: Sandbox, role: str = "worker") -> None:
+        self.sandbox, self.role = sandbox, role
         self.folder = Path(tempfile.mkdtemp(prefix="grading-zygote-"))
         self.address = str(self.folder / "control.sock")
         self.work = work_folder(self.address)
@@ -106,7 +155,8 @@ class Zygote:
             self._launch()
             if not replacing or self._comes_up():
                 return self.address
-        raise RuntimeError(f"the worker zygote did not start; see {self.folder / 'zygote.log'}")
+        log = self.folder / "zygote.log"
+        raise RuntimeError(f"the {self.role} zygote did not start; see {log}")
 
     def _comes_up(self) -> bool:
         """Wait until the zygote answers; False if it ended or took longer than allowed."""
@@ -122,11 +172,14 @@ class Zygote:
         Path(self.address).unlink(missing_ok=True)
         # The zygote itself calls listen(), so that connections see it as their peer.
         listener.bind(self.address)
-        command = [os.path.abspath(sys.executable), "-I", "-m", "grading.zygote"]
-        command.append(str(listener.fileno()))
+        command = [os.path.abspath(sys.executable), "-I", "-m", "grading.zygote", "serve"]
+        command += [self.role, str(listener.fileno())]
+        wrapped = self.sandbox.wrap(
+            command, writable=[self.work], cwd=self.work, network=ROLES[self.role].network
+        )
         with (self.folder / "zygote.log").open("ab") as log:  # what the zygote itself says
             self._process = subprocess.Popen(
-                self.sandbox.wrap(command, writable=[self.work], cwd=self.work),
+                wrapped,
                 pass_fds=[listener.fileno()],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -139,19 +192,12 @@ class Zygote:
 
     def answers(self, timeout: float = 5.0) -> bool:
         """Whether the zygote answers a ping within ``timeout`` seconds; if it does, whatever
-        the last worker left behind in its sandbox is killed."""
-        try:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-                connection.settimeout(timeout)
-                connection.connect(self.address)
-                _send(connection, {"op": "ping"})
-                if not _receive(connection, timeout).get("ok", False):
-                    return False
-                sweep(_peer_pid(connection))
-                self._ready = True
-                return True
-        except (OSError, EOFError, ValueError):
-            return False
+        the last forked process left behind in its sandbox is killed."""
+        pid = ping(self.address, timeout)
+        if pid is not None:
+            sweep(pid)
+            self._ready = True
+        return pid is not None
 
     def stop(self) -> None:
         """Stop the zygote and everything it forked."""
@@ -160,8 +206,15 @@ class Zygote:
                 os.killpg(self._process.pid, signal.SIGKILL)
             self._process.wait()
             self._process = None
+        self.clear()
+
+    def clear(self) -> None:
+        """Empty the work folder (between jobs)."""
         for entry in self.work.iterdir():
-            shutil.rmtree(entry, ignore_errors=True)
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
 
     def close(self) -> None:
         """Stop the zygote and remove its folder."""
@@ -232,8 +285,8 @@ def _peer_pid(connection: socket.socket) -> int:
 
 
 def work_folder(address: str) -> Path:
-    """The folder the zygote at ``address`` and its workers may write to (bundles, working
-    folders)."""
+    """The folder the zygote at ``address`` and the processes it forks may write to (workers'
+    bundles and working folders, kernels' notebook folders)."""
     return Path(address).parent / "work"
 
 
@@ -244,7 +297,7 @@ def _host_pid(zygote_pid: int, pid_in_sandbox: int) -> int:
         namespaced = next(line for line in status.splitlines() if line.startswith("NSpid:"))
         if int(namespaced.split()[-1]) == pid_in_sandbox:
             return child.pid
-    raise ProcessLookupError(f"the zygote's worker {pid_in_sandbox} is gone")
+    raise ProcessLookupError(f"the zygote's process {pid_in_sandbox} is gone")
 
 
 def _connect(address: str, timeout: float = START_TIMEOUT) -> socket.socket:
@@ -258,43 +311,96 @@ def _connect(address: str, timeout: float = START_TIMEOUT) -> socket.socket:
         except (ConnectionRefusedError, FileNotFoundError):
             connection.close()
             if time.monotonic() > deadline:
-                raise RuntimeError(f"the worker zygote at {address} did not start") from None
+                raise RuntimeError(f"the zygote at {address} did not start") from None
             time.sleep(0.1)
 
 
-def spawn(address: str, bundle: Path, cwd: Path) -> ForkedWorker:
-    """Have the zygote at ``address`` fork a worker for the submission ``bundle``, in ``cwd``
-    (both inside the zygote's work folder)."""
+def ping(address: str, timeout: float = 5.0, wait: float = 0.0) -> int | None:
+    """This machine's id of the zygote at ``address`` if it answers within ``timeout`` seconds
+    (after waiting up to ``wait`` seconds for it to listen), else None."""
+    try:
+        with _connect(address, wait) as connection:
+            _send(connection, {"op": "ping"})
+            if _receive(connection, timeout).get("ok", False):
+                return _peer_pid(connection)
+    except (OSError, EOFError, ValueError, RuntimeError):
+        pass
+    return None
+
+
+def _fork(address: str, request: dict, fds: list[int]) -> tuple[socket.socket, int, int]:
+    """Have the zygote at ``address`` fork a process for ``request``, handing it ``fds``; return
+    the connection (it stays open while the process lives), the zygote's and the process's ids
+    on this machine."""
     connection = _connect(address)
     zygote_pid = _peer_pid(connection)
-    sweep(zygote_pid)  # a previous worker's leftovers, if its judge could not clean up
+    sweep(zygote_pid)  # a previous process's leftovers, if its owner could not clean up
+    socket.send_fds(connection, [json.dumps({"op": "fork", **request}).encode() + b"\n"], fds)
+    pid_in_sandbox = _receive(connection, 30)["pid"]
+    return connection, zygote_pid, _host_pid(zygote_pid, pid_in_sandbox)
+
+
+def spawn(address: str, bundle: Path, cwd: Path) -> ForkedWorker:
+    """Have the worker zygote at ``address`` fork a worker for the submission ``bundle``, in
+    ``cwd`` (both inside the zygote's work folder)."""
     to_worker_read, to_worker_write = os.pipe()
     from_worker_read, from_worker_write = os.pipe()
-    request = {"op": "fork", "bundle": str(bundle), "cwd": str(cwd)}
-    socket.send_fds(
-        connection, [json.dumps(request).encode() + b"\n"], [to_worker_read, from_worker_write]
-    )
-    os.close(to_worker_read)
-    os.close(from_worker_write)
-    pid_in_sandbox = _receive(connection, 30)["pid"]
-    return ForkedWorker(
-        connection,
-        zygote_pid,
-        _host_pid(zygote_pid, pid_in_sandbox),
-        (to_worker_write, from_worker_read),
-    )
+    try:
+        connection, zygote_pid, pid = _fork(
+            address, {"bundle": str(bundle), "cwd": str(cwd)}, [to_worker_read, from_worker_write]
+        )
+    except BaseException:
+        os.close(to_worker_write)
+        os.close(from_worker_read)
+        raise
+    finally:
+        os.close(to_worker_read)
+        os.close(from_worker_write)
+    return ForkedWorker(connection, zygote_pid, pid, (to_worker_write, from_worker_read))
+
+
+def run_kernel(address: str, connection_file: str) -> int:
+    """Have the kernel zygote at ``address`` fork a kernel for ``connection_file`` in this
+    process's folder, with this process's environment and standard streams; wait for it to end
+    and return its exit code. Killing this process kills the kernel.
+
+    The kernel manager starts this (``python -m grading.zygote kernel ADDRESS FILE``) in place of
+    ``python -m ipykernel_launcher -f FILE``; it runs outside the sandbox and no student code
+    runs in it.
+    """
+    die_with_parent()  # the grading process that started it
+    request = {
+        "cwd": os.getcwd(),
+        "env": {name: value for name, value in os.environ.items() if name != "JPY_PARENT_PID"},
+        "connection": Path(connection_file).read_text(),
+    }
+    connection, _, _ = _fork(address, request, [0, 1, 2])
+    with connection:
+        try:
+            return int(_receive(connection)["exit"])
+        except (OSError, EOFError, ValueError, KeyError):
+            return -signal.SIGKILL  # the zygote itself is gone
+
+
+def _take_over(fds: list[int], cwd: str) -> None:
+    """In the forked child: a session of its own, death with the zygote, ``fds`` as its first
+    descriptors and none of the zygote's, ``cwd`` as its folder, and randomness of its own."""
+    os.setsid()
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # a worker keeps the zygote's log as stderr
+    os.chdir(cwd)
+    random.seed()
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed()
 
 
 def _become_worker(fds: list[int], request: dict) -> NoReturn:
-    """In the forked child: take the pipes as stdin/stdout, drop the zygote's sockets, serve."""
+    """In the forked child: take the pipes as stdin/stdout and serve the hidden tests."""
     code = 1
     try:
-        os.setsid()
-        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        os.dup2(fds[0], 0)
-        os.dup2(fds[1], 1)
-        os.closerange(3, os.sysconf("SC_OPEN_MAX"))
-        os.chdir(request["cwd"])
+        _take_over(fds, request["cwd"])
         from grading import worker
 
         worker.serve(Path(request["bundle"]))
@@ -303,16 +409,58 @@ def _become_worker(fds: list[int], request: dict) -> NoReturn:
         os._exit(code)
 
 
-def _serve_one(connection: socket.socket) -> None:
-    """Answer one request; for a fork, stay until the worker ends or its judge hangs up."""
-    message, fds, _, _ = socket.recv_fds(connection, 65536, 2)
+def _become_kernel(fds: list[int], request: dict) -> NoReturn:
+    """In the forked child: take the client's streams and environment (the sandbox's variables
+    kept) and run IPython's kernel on its connection file, kept in the sandbox's ``/tmp``."""
+    code = 1
+    try:
+        _take_over(fds, request["cwd"])
+        kept = {name: os.environ[name] for name in ENVIRONMENT if name in os.environ}
+        os.environ.clear()
+        os.environ.update({**request["env"], **kept})
+        path = Path(tempfile.gettempdir()) / f"kernel-{os.getpid()}.json"
+        path.write_text(request["connection"])
+        from ipykernel.kernelapp import IPKernelApp
+
+        sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin, "-f", str(path)]
+        IPKernelApp.launch_instance(argv=sys.argv[1:])
+        code = 0
+    finally:
+        os._exit(code)
+
+
+BECOME = {"worker": _become_worker, "kernel": _become_kernel}
+#: Folders the forked processes share in the sandbox; emptied before each fork.
+PRIVATE = (Path("/tmp"), Path("/dev/shm"))
+
+
+def _empty(folder: Path, keep: Path) -> None:
+    """Remove what ``folder`` holds except ``keep`` (a folder mounted into the sandbox) and the
+    folders that lead to it."""
+    with contextlib.suppress(OSError):
+        for entry in folder.iterdir():
+            if entry == keep:
+                continue
+            if entry in keep.parents and not entry.is_symlink():
+                _empty(entry, keep)
+            elif entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
+def _serve_one(connection: socket.socket, role: str) -> None:
+    """Answer one request; for a fork, stay until the process ends or its owner hangs up."""
+    message, fds, _, _ = socket.recv_fds(connection, 1 << 20, 3)
     request = json.loads(message)
     if request["op"] == "ping":
         _send(connection, {"ok": True})
         return
+    for folder in PRIVATE:
+        _empty(folder, Path.cwd())
     pid = os.fork()
     if pid == 0:
-        _become_worker(fds, request)
+        BECOME[role](fds, request)
     for fd in fds:
         os.close(fd)
     _send(connection, {"pid": pid})
@@ -321,18 +469,19 @@ def _serve_one(connection: socket.socket) -> None:
         if ended:
             _send(connection, {"exit": os.waitstatus_to_exitcode(status)})
             return
-        if select.select([connection], [], [], 0.2)[0]:  # the judge hung up: end the worker
+        if select.select([connection], [], [], 0.2)[0]:  # the owner hung up: end the process
             os.killpg(pid, signal.SIGKILL)
 
 
-def serve(listener_fd: int) -> None:
-    """The zygote: import :data:`PRELOAD`, then fork a worker per request, one at a time."""
-    os.environ["MPLBACKEND"] = "Agg"
-    for name in PRELOAD:
+def serve(role: str, listener_fd: int) -> None:
+    """The zygote: import its role's modules, then fork a process per request, one at a time."""
+    os.environ.update(ROLES[role].environment)
+    for name in ROLES[role].preload:
         importlib.import_module(name)
-    from grading import integrity
+    if role == "worker":
+        from grading import integrity
 
-    integrity.settle()  # torch's one-time changes, made once here rather than in every worker
+        integrity.settle()  # torch's one-time changes, made once here rather than in every worker
     _prctl(_PR_SET_DUMPABLE, 0)
     listener = socket.socket(fileno=listener_fd)
     listener.listen()
@@ -340,10 +489,13 @@ def serve(listener_fd: int) -> None:
         connection, _ = listener.accept()
         with connection:
             try:
-                _serve_one(connection)
+                _serve_one(connection, role)
             except (OSError, ValueError, EOFError):
                 continue
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]))
+    if sys.argv[1] == "serve":
+        serve(sys.argv[2], int(sys.argv[3]))
+    else:
+        sys.exit(run_kernel(sys.argv[2], sys.argv[3]))

@@ -1,13 +1,17 @@
-"""Workers forked by the sandboxed zygote behave as fresh ones and cannot reach each other."""
+"""Workers and kernels forked by the sandboxed zygotes behave as fresh ones and cannot reach
+each other."""
 
 from __future__ import annotations
 
 import contextlib
 
+import nbclient
+import nbformat
 import pytest
 from workers import start
 
 from grading import zygote
+from grading.kernel import SandboxedKernelManager
 from grading.sandbox import Sandbox
 from grading.student import StudentError, StudentTimeout
 
@@ -41,7 +45,7 @@ def owner():
     """A zygote in the course's sandbox, named in the environment as the batch grader does."""
     monkeypatch = pytest.MonkeyPatch()
     keeper = zygote.Zygote(Sandbox())
-    monkeypatch.setenv(zygote.ADDRESS, keeper.ensure())
+    monkeypatch.setenv(zygote.WORKER.address_variable, keeper.ensure())
     yield keeper
     monkeypatch.undo()
     keeper.close()
@@ -103,3 +107,73 @@ def test_a_worker_that_kills_the_zygote_costs_only_itself(owner):
         )
     finally:
         process.close()
+
+
+@pytest.fixture(scope="module")
+def kernels():
+    """A kernel zygote in the course's sandbox, named in the environment as the batch does."""
+    monkeypatch = pytest.MonkeyPatch()
+    keeper = zygote.Zygote(Sandbox(), "kernel")
+    monkeypatch.setenv(zygote.KERNEL.address_variable, keeper.ensure())
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    yield keeper
+    monkeypatch.undo()
+    keeper.close()
+
+
+def execute(keeper: zygote.Zygote, folder: str, *sources: str) -> list[list[dict]]:
+    """Run a notebook of ``sources`` in ``folder`` of the zygote's work folder; each cell's
+    outputs."""
+    path = keeper.work / folder
+    path.mkdir()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    nbclient.NotebookClient(
+        notebook,
+        kernel_manager_class=SandboxedKernelManager,
+        resources={"metadata": {"path": str(path)}},
+        timeout=60,
+    ).execute()
+    return [cell.outputs for cell in notebook.cells]
+
+
+def test_a_forked_kernel_runs_a_notebook_as_a_fresh_one_does(kernels):
+    outputs = execute(
+        kernels,
+        "student",
+        "import os, sys\nfrom matplotlib import pyplot as plt\n"
+        "print(os.getcwd(), os.environ['NBGRADER_EXECUTION'], 'JPY_PARENT_PID' in os.environ)",
+        "plt.plot([1, 2, 3]);",
+        "import ipywidgets\nipywidgets.IntSlider()",
+    )
+    printed = outputs[0][0]["text"].split()
+    assert printed == [str(kernels.work / "student"), "autograde", "False"], (
+        "expected the kernel in the notebook's folder, with the grader's environment and no "
+        f"parent to poll, got {printed}"
+    )
+    kinds = [set(output.get("data", {})) for output in outputs[1]]
+    assert {"image/png", "text/plain"} in kinds, f"expected an inline figure, got {kinds}"
+    widget = outputs[2][0]["data"]
+    assert "application/vnd.jupyter.widget-view+json" in widget, (
+        f"expected a widget view (widgets registered with the kernel), got {list(widget)}"
+    )
+
+
+def test_what_a_kernel_leaves_in_tmp_is_gone_before_the_next_one(kernels):
+    startup = "/tmp/ipython/profile_default/startup"
+    plant = (
+        f"import os\nos.makedirs('{startup}', exist_ok=True)\n"
+        f"open('{startup}/00.py', 'w').write('PLANTED = True')\n"
+        "open('/dev/shm/planted', 'w').write('x')"
+    )
+    execute(kernels, "first", plant)
+    outputs = execute(
+        kernels,
+        "second",
+        f"import os\nprint(os.path.exists('/dev/shm/planted'), os.path.exists('{startup}/00.py'), "
+        "'PLANTED' in globals())",
+    )
+    texts = [output.get("text", "") for output in outputs[0]]
+    assert texts == ["False False False\n"], (
+        "expected neither the file planted in /dev/shm nor the IPython startup script planted in "
+        f"/tmp (nor its effect), got {texts}"
+    )
