@@ -254,7 +254,8 @@ def main(*, assignment: str = "ex09") -> dict[str, float]:
             "per job, and the sandbox pins one math thread per process. Memory allows it: a job "
             "slot keeps two zygotes (about 0.75 GB resident each, torch imported) and runs a "
             "kernel, a judge and a worker, about 3 GB in all, so 16 jobs fit in 64 GB. The "
-            "single gradebook writer keeps pace while it records a result faster than 16 jobs finish one; past that, more cores or machines (Dask) only help once "
+            "single gradebook writer keeps pace while it records a result faster than 16 jobs "
+            "finish one; past that, more cores or machines (Dask) only help once "
             "recording gets faster."
         )
 
