@@ -54,7 +54,9 @@ class SandboxedKernelManager(AsyncKernelManager):
             and folder.is_relative_to(zygote.work_folder(address).resolve())
             and zygote.ping(address, wait=zygote.START_TIMEOUT) is not None
         ):
-            forked = [sys.executable, "-m", "grading.zygote", "kernel", address, str(connection)]
+            # -P: the notebook's folder, where this client starts, must not shadow ``grading``.
+            forked = [sys.executable, "-P", "-m", "grading.zygote", "kernel", address]
+            forked.append(str(connection))
             return forked, kw
         # The kernel cannot see its parent's PID from inside the sandbox's PID namespace, so it must
         # not poll it (it would exit at once); the sandbox ends it with its parent instead.

@@ -422,6 +422,9 @@ def _become_kernel(fds: list[int], request: dict) -> NoReturn:
         path.write_text(request["connection"])
         from ipykernel.kernelapp import IPKernelApp
 
+        # The path ``python -m ipykernel_launcher`` would start with (the zygote runs isolated).
+        extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+        sys.path[:0] = [request["cwd"], *extra]
         sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin, "-f", str(path)]
         IPKernelApp.launch_instance(argv=sys.argv[1:])
         code = 0

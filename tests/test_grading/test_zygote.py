@@ -121,11 +121,15 @@ def kernels():
     keeper.close()
 
 
-def execute(keeper: zygote.Zygote, folder: str, *sources: str) -> list[list[dict]]:
-    """Run a notebook of ``sources`` in ``folder`` of the zygote's work folder; each cell's
-    outputs."""
+def execute(
+    keeper: zygote.Zygote, folder: str, *sources: str, files: dict[str, str] | None = None
+) -> list[list[dict]]:
+    """Run a notebook of ``sources`` in ``folder`` of the zygote's work folder, beside ``files``
+    (name: text); each cell's outputs."""
     path = keeper.work / folder
     path.mkdir()
+    for name, text in (files or {}).items():
+        (path / name).write_text(text)
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
     nbclient.NotebookClient(
         notebook,
@@ -155,6 +159,14 @@ def test_a_forked_kernel_runs_a_notebook_as_a_fresh_one_does(kernels):
     widget = outputs[2][0]["data"]
     assert "application/vnd.jupyter.widget-view+json" in widget, (
         f"expected a widget view (widgets registered with the kernel), got {list(widget)}"
+    )
+
+
+def test_a_kernel_starts_beside_files_named_like_the_graders_modules(kernels):
+    shadows = {"grading.py": "raise SystemExit('shadowed')\n", "mine.py": "ANSWER = 42\n"}
+    outputs = execute(kernels, "shadowing", "from mine import ANSWER\nprint(ANSWER)", files=shadows)
+    assert outputs[0][0].get("text") == "42\n", (
+        "expected the kernel to start and import the student's own module, got " f"{outputs[0]}"
     )
 
 
