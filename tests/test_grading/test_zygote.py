@@ -166,7 +166,7 @@ def test_a_kernel_starts_beside_files_named_like_the_graders_modules(kernels):
     shadows = {"grading.py": "raise SystemExit('shadowed')\n", "mine.py": "ANSWER = 42\n"}
     outputs = execute(kernels, "shadowing", "from mine import ANSWER\nprint(ANSWER)", files=shadows)
     assert outputs[0][0].get("text") == "42\n", (
-        "expected the kernel to start and import the student's own module, got " f"{outputs[0]}"
+        f"expected the kernel to start and import the student's own module, got {outputs[0]}"
     )
 
 
