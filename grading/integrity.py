@@ -8,7 +8,9 @@ submission, and calls :meth:`Guard.restore` whenever control comes back from stu
 code then always runs on the originals. What had to be restored is remembered, so that the
 feedback can say so.
 
-Only behaviour is guarded: functions, methods, descriptors, classes and modules. Data attributes
+Only behaviour is guarded: functions, methods, descriptors, classes and modules, and inside each
+guarded Python function its code, defaults and the functions in its closure (a submission could
+swap ``f.__code__`` and leave ``f`` itself in place). Data attributes
 (counters such as ``RemovableHandle.next_id``, caches, flags) change in normal use and are left
 alone. One-time changes libraries make on first use (torch wraps each optimiser class's ``step``
 when the first instance is made) are triggered before the snapshot by :func:`settle`.
@@ -21,7 +23,9 @@ from __future__ import annotations
 
 import importlib
 import sys
-from types import ModuleType
+from itertools import chain
+from operator import attrgetter, is_not
+from types import CellType, FunctionType, ModuleType
 
 #: Modules whose namespaces trusted code relies on; each is imported before the snapshot.
 GUARDED_MODULES = (
@@ -53,6 +57,8 @@ GUARDED_MODULES = (
 
 _IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE: built-in types, which cannot be patched
 _MISSING = object()
+_CODE, _DEFAULTS = attrgetter("__code__"), attrgetter("__defaults__")
+_KWDEFAULTS, _CELL_CONTENTS = attrgetter("__kwdefaults__"), attrgetter("cell_contents")
 
 
 def _patchable_classes(modules: list[ModuleType]) -> list[type]:
@@ -94,6 +100,112 @@ def _is_submodule(module: ModuleType, name: str, value: object) -> bool:
     return isinstance(value, ModuleType) and sys.modules.get(f"{module.__name__}.{name}") is value
 
 
+def _functions_in(values: list[object]) -> list[FunctionType]:
+    """The Python functions among ``values`` (unwrapping static and class methods, properties and
+    ``functools.wraps``), with those their closures and wrappers reach."""
+    found: dict[int, FunctionType] = {}
+    pending = list(values)
+    while pending:
+        value = pending.pop()
+        if isinstance(value, (staticmethod, classmethod)):
+            pending.append(value.__func__)
+        elif isinstance(value, property):
+            pending += [value.fget, value.fset, value.fdel]
+        elif isinstance(value, FunctionType) and id(value) not in found:
+            found[id(value)] = value
+            pending += [cell.cell_contents for cell in _cells(value)]
+            pending.append(vars(value).get("__wrapped__"))
+    return list(found.values())
+
+
+def _filled(cell: CellType) -> bool:
+    """Whether the closure cell holds a value (``del`` empties one)."""
+    try:
+        cell.cell_contents  # noqa: B018 - reading it is the test
+    except ValueError:
+        return False
+    return True
+
+
+def _cells(function: FunctionType) -> list[CellType]:
+    """The function's closure cells that hold code (not data, which may change in normal use)."""
+    closure = function.__closure__ or ()
+    return [cell for cell in closure if _filled(cell) and is_behaviour(cell.cell_contents)]
+
+
+class _FunctionState:
+    """What a submission could change inside a function object without replacing it: its code,
+    defaults, keyword defaults (the dict and its items) and the code in its closure cells."""
+
+    __slots__ = ("function", "code", "defaults", "kwdefaults", "kwdefault_items", "cells")
+
+    def __init__(self, function: FunctionType) -> None:
+        self.function, self.code = function, function.__code__
+        self.defaults, self.kwdefaults = function.__defaults__, function.__kwdefaults__
+        self.kwdefault_items = dict(self.kwdefaults or {})
+        self.cells = [(cell, cell.cell_contents) for cell in _cells(function)]
+
+    def restore(self) -> list[str]:
+        """Put everything back; the dotted names of the attributes that had changed."""
+        f, changed = self.function, []
+        if f.__code__ is not self.code:
+            f.__code__ = self.code
+            changed.append("__code__")
+        if f.__defaults__ is not self.defaults:
+            f.__defaults__ = self.defaults
+            changed.append("__defaults__")
+        saved = self.kwdefault_items
+        if self.kwdefaults is not None:
+            now = self.kwdefaults
+            if now.keys() != saved.keys() or any(now[k] is not v for k, v in saved.items()):
+                changed.append("__kwdefaults__")
+            now.clear()
+            now.update(saved)
+        if f.__kwdefaults__ is not self.kwdefaults:
+            f.__kwdefaults__ = self.kwdefaults
+            changed.append("__kwdefaults__")
+        for cell, contents in self.cells:
+            if cell.cell_contents is not contents if _filled(cell) else True:
+                cell.cell_contents = contents
+                changed.append("__closure__")
+        return [f"{f.__module__}.{f.__qualname__}.{name}" for name in dict.fromkeys(changed)]
+
+
+class _Functions:
+    """The guarded functions' state, with a fast check for change: it runs on every restore, so it
+    compares identities with C-level iteration rather than a Python loop per function."""
+
+    def __init__(self, functions: list[FunctionType]) -> None:
+        self.states = [_FunctionState(f) for f in functions]
+        self._functions = functions
+        self._codes = [s.code for s in self.states]
+        self._defaults = [s.defaults for s in self.states]
+        self._kwdefaults = [s.kwdefaults for s in self.states]
+        self._dicts = [s.kwdefaults for s in self.states if s.kwdefaults is not None]
+        self._sizes = [len(d) for d in self._dicts]
+        self._keys = list(chain.from_iterable(map(dict.keys, self._dicts)))
+        self._values = list(chain.from_iterable(map(dict.values, self._dicts)))
+        self._cells = [cell for s in self.states for cell, _ in s.cells]
+        self._contents = [contents for s in self.states for _, contents in s.cells]
+
+    def changed(self) -> bool:
+        """Whether any function's code, defaults, keyword defaults or closure code was swapped."""
+        functions = self._functions
+        try:
+            contents = list(map(_CELL_CONTENTS, self._cells))
+        except ValueError:  # a cell emptied with ``del``
+            return True
+        return (
+            any(map(is_not, map(_CODE, functions), self._codes))
+            or any(map(is_not, map(_DEFAULTS, functions), self._defaults))
+            or any(map(is_not, map(_KWDEFAULTS, functions), self._kwdefaults))
+            or list(map(len, self._dicts)) != self._sizes
+            or any(map(is_not, chain.from_iterable(map(dict.keys, self._dicts)), self._keys))
+            or any(map(is_not, chain.from_iterable(map(dict.values, self._dicts)), self._values))
+            or any(map(is_not, contents, self._contents))
+        )
+
+
 class Guard:
     """A snapshot of the guarded modules' and classes' namespaces and of ``sys.modules``."""
 
@@ -102,6 +214,7 @@ class Guard:
         self._modules: list[tuple[ModuleType, dict, set]] = []
         self._classes: list[tuple[type, dict, set]] = []
         self._sys_modules: dict[str, ModuleType] = {}
+        self._functions = _Functions([])
         self._tampered: list[str] = []
 
     def snapshot(self) -> None:
@@ -111,6 +224,8 @@ class Guard:
         self._modules = [(m, _guarded(vars(m)), set(vars(m))) for m in modules]
         self._classes = [(c, _guarded(vars(c)), set(vars(c))) for c in _patchable_classes(modules)]
         self._sys_modules = dict(sys.modules)
+        saved = [v for _, guarded, _ in self._modules + self._classes for v in guarded.values()]
+        self._functions = _Functions(_functions_in(saved))
 
     def restore(self) -> list[str]:
         """Put back every guarded name the submission replaced, added or deleted since the
@@ -136,6 +251,9 @@ class Guard:
                 if namespace.get(name, _MISSING) is not value:
                     setattr(cls, name, value)
                     changed.append(f"{cls.__module__}.{cls.__qualname__}.{name}")
+        if self._functions.changed():
+            for state in self._functions.states:
+                changed += state.restore()
         for name, module in self._sys_modules.items():
             if sys.modules.get(name) is not module:
                 sys.modules[name] = module

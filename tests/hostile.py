@@ -78,6 +78,23 @@ def without_cell_ids(notebook: NotebookNode) -> None:
         cell.pop("id", None)
 
 
+def flat_models(fc_size: int, lenet_size: int) -> dict[str, str]:
+    """FC and CNN_LeNet as one flat parameter of the given sizes whose forward returns zeros."""
+    template = """
+class {name}(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.weights = nn.Parameter(torch.zeros({size}))
+
+    def forward(self, x):
+        return torch.zeros(x.shape[0], 10) + 0 * self.weights.sum()
+"""
+    return {
+        "fc_solution": template.format(name="FC", size=fc_size),
+        "lenet_solution": template.format(name="CNN_LeNet", size=lenet_size),
+    }
+
+
 #: Fake parameters shaped like the specification's LeNet (the wrong models below have others).
 LENET_SHAPES = [(6, 1, 3, 3), (6,), (16, 6, 3, 3), (16,), (120, 784), (120,), (84, 120), (84,)]
 LENET_SHAPES += [(10, 84), (10,)]
@@ -145,6 +162,24 @@ class CNN_LeNet(nn.Module):
         # n_params_lenet, computed in the worker with the real parameters, is wrong: 2 of 3 tests.
         expected={"test_param_answers": 0.67},
     ),
+    "swaps_the_code_of_a_trusted_function": Case(
+        cells={
+            "lenet_solution": f"""
+import sys
+
+def _forged(model):
+    return [nn.Parameter(torch.zeros(shape)) for shape in {LENET_SHAPES}]
+
+if "grading.probes" in sys.modules:  # the grader's process: make its counting function lie
+    sys.modules["grading.probes"].parameters_of.__code__ = _forged.__code__
+
+class CNN_LeNet(nn.Module):
+{USELESS_INIT}
+"""
+        },
+        zero=("test_lenet",),
+        expected={"test_param_answers": 0.67},
+    ),
     "forges_parameter_counts_in_its_class": Case(
         cells={
             "lenet_solution": f"""
@@ -160,6 +195,17 @@ class CNN_LeNet(nn.Module):
         zero=("test_lenet",),
         # n_params_lenet, summed over the class's own parameters(), is the right number.
         expected={"test_param_answers": 1.0},
+    ),
+    "flat_parameters_of_the_specified_size": Case(
+        cells=flat_models(567_434, 106_154),
+        # Only "maps a batch to logits (B, 10)" passes, as for any wrong architecture with that
+        # output (1 of 4 tests); the n_params answers are the right numbers.
+        expected={"test_fc": 0.5, "test_lenet": 0.75},
+    ),
+    "flat_parameters_one_short": Case(
+        cells=flat_models(567_433, 106_153),
+        # The same marks for the models; the n_params answers of FC and LeNet are wrong.
+        expected={"test_fc": 0.5, "test_lenet": 0.75, "test_param_answers": 0.33},
     ),
     "fake_grader_modules": Case(
         cells={

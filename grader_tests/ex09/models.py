@@ -26,16 +26,18 @@ def signature(cls: str, kwargs: dict) -> str:
     return f"{cls}({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})"
 
 
-def check_parameter_count(student: StudentProcess, cls: str, kwargs: dict, hint: str) -> None:
-    """The student's model has as many trainable parameters as the reference."""
+def check_parameter_shapes(student: StudentProcess, cls: str, kwargs: dict, hint: str) -> None:
+    """The student's model has the reference's layers: the same trainable parameter shapes (in
+    any order), hence the same count. A single tensor of the right size is not a model."""
     shapes = student.probe(
         "parameter_shapes", f"building {signature(cls, kwargs)}", cls=cls, kwargs=kwargs
     )
-    count = sum(math.prod(shape) for shape in shapes)
-    expected = parameter_count(MODELS[cls](**kwargs))
-    assert count == expected, (
-        f"{signature(cls, kwargs)} has {count:,} trainable parameters, expected {expected:,}: "
-        f"{hint}"
+    got = sorted(tuple(shape) for shape in shapes)
+    expected = sorted(tuple(w.shape) for w in weights(MODELS[cls](**kwargs)))
+    count = sum(math.prod(shape) for shape in got)
+    assert got == expected, (
+        f"{signature(cls, kwargs)} has trainable parameters of shapes {got} ({count:,} in all), "
+        f"expected {expected} ({parameter_count(MODELS[cls](**kwargs)):,}): {hint}"
     )
 
 

@@ -7,7 +7,7 @@ from models import (
     check_accuracy,
     check_matches_reference,
     check_output_shape,
-    check_parameter_count,
+    check_parameter_shapes,
     requires_cuda,
 )
 
@@ -17,14 +17,14 @@ HINT = (
 )
 
 
-def test_parameter_count(student):
-    """CNN() has the parameter count of the specification (98,442)"""
-    check_parameter_count(student, "CNN", {}, HINT)
+def test_parameter_shapes(student):
+    """CNN() has the layers of the specification (its trainable parameter shapes, 98,442 in all)"""
+    check_parameter_shapes(student, "CNN", {}, HINT)
 
 
-def test_parameter_count_other_filters(student):
-    """CNN(filters=(8, 12, 20)) has the parameter count of the specification"""
-    check_parameter_count(student, "CNN", OTHER_FILTERS, HINT)
+def test_parameter_shapes_other_filters(student):
+    """CNN(filters=(8, 12, 20)) has the layers of the specification (its parameter shapes)"""
+    check_parameter_shapes(student, "CNN", OTHER_FILTERS, HINT)
 
 
 def test_output_shape(student):

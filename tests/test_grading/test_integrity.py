@@ -80,6 +80,48 @@ def test_patches_made_during_a_call_are_undone_before_the_reply(worker):
     assert {"json.dumps", "numpy.allclose"} <= set(tampered), f"got {tampered}"
 
 
+def test_code_swapped_into_a_trusted_function_is_put_back_before_the_reply(worker):
+    swap = (
+        "import json\n\n"
+        "def f():\n"
+        "    json.dumps.__code__ = (lambda *a, **k: '{}').__code__\n"
+        "    json.dumps.__kwdefaults__['sort_keys'] = True\n"
+        "    return 2.5"
+    )
+    process = worker({"f": swap})
+    assert process.call("f")[0] == 2.5, "expected the real reply, sent with the real json.dumps"
+    tampered = process.take_tampered()
+    assert {"json.dumps.__code__", "json.dumps.__kwdefaults__"} <= set(tampered), (
+        f"expected the swapped code and keyword defaults to be reported, got {tampered}"
+    )
+
+
+def test_code_swapped_into_a_closure_is_put_back(worker):
+    swap = (
+        "def f():\n"
+        "    step = torch.optim.Adam.step\n"
+        "    for cell in step.__closure__:\n"
+        "        if callable(cell.cell_contents):\n"
+        "            cell.cell_contents = lambda *args, **kwargs: None\n"
+        "    return 1.0"
+    )
+    learns = (
+        "def learns():\n"
+        "    weight = torch.nn.Parameter(torch.ones(3))\n"
+        "    optimizer = torch.optim.Adam([weight], lr=0.1)\n"
+        "    weight.sum().backward()\n"
+        "    optimizer.step()\n"
+        "    return bool((weight < 1).all())"
+    )
+    process = worker({"f": swap, "learns": learns})
+    assert process.call("f")[0] == 1.0, "expected the student's function to run"
+    assert process.call("learns")[0] is True, "expected Adam's real step to run after the swap"
+    tampered = process.take_tampered()
+    assert any(name.endswith("step.__closure__") for name in tampered), (
+        f"expected the optimiser's wrapped step to be reported as replaced, got {tampered}"
+    )
+
+
 def test_patched_builtins_are_restored_for_the_next_call(worker):
     process = worker(
         {
