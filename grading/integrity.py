@@ -271,11 +271,10 @@ class Guard:
 _guard: Guard | None = None
 
 
-def arm(extra_modules: tuple[str, ...] = ()) -> None:
-    """Snapshot the guarded libraries, and ``extra_modules`` (call once, before loading any
-    student code)."""
+def arm() -> None:
+    """Snapshot the guarded libraries (call once, before loading any student code)."""
     global _guard
-    _guard = Guard(GUARDED_MODULES + tuple(extra_modules))
+    _guard = Guard()
     _guard.snapshot()  # after the assignment, so that restoring keeps this guard
 
 

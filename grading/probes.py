@@ -22,13 +22,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from grading import integrity, tripwires
-from helpers.mnist import (
-    EMBEDDED_FILE_NAME,
-    EmbeddedMNIST,
-    data_dir,
-    full_mnist,
-    full_mnist_present,
-)
+from helpers.mnist import data_dir, mnist_array
 
 #: Trusted stand-ins the judge may swap in for a student function, so that a task is graded on
 #: its own and a mistake in an earlier task is not counted twice.
@@ -39,12 +33,6 @@ REFERENCES = {
     ),
     "convolution_two_dimensional": lambda x, h: scipy.signal.convolve2d(x, h, mode="same"),
 }
-
-
-def lazy_libraries() -> tuple[str, ...]:
-    """Modules the probes import only when they need them (torchvision's import is slow): the
-    worker imports and guards them before the submission loads, where they will be needed."""
-    return ("torchvision.datasets",) if full_mnist_present(data_dir()) else ()
 
 
 class ProbeError(Exception):
@@ -196,16 +184,15 @@ def forward(
         return logits_of(model, torch.from_numpy(x).to(device))
 
 
-def mnist_tensors(full: bool, train: bool) -> tuple[torch.Tensor, torch.Tensor]:
-    """MNIST images (N, 1, 28, 28) float in [0, 1] and labels (N,), without the PIL round trip."""
-    root = data_dir()
-    if full:
-        if not full_mnist_present(root):
-            raise ProbeError(f"full MNIST is not in {root / 'MNIST' / 'raw'}")
-        dataset = full_mnist(root, train)
-    else:
-        dataset = EmbeddedMNIST(root / EMBEDDED_FILE_NAME, train=train)
-    return dataset.data.unsqueeze(1).float() / 255.0, dataset.targets
+def mnist_images(full: bool, train: bool) -> torch.Tensor:
+    """MNIST images (N, 1, 28, 28) float in [0, 1], without the PIL round trip."""
+    return torch.from_numpy(mnist_array(data_dir(), "images", train, full)).unsqueeze(1) / 255.0
+
+
+def mnist_labels(full: bool, train: bool) -> torch.Tensor:
+    """MNIST labels (N,) int64. The worker sees the training labels only (the test labels are
+    kept out of its sandbox: :mod:`grading.sandbox`)."""
+    return torch.from_numpy(mnist_array(data_dir(), "labels", train, full))
 
 
 def training_batches(n: int, steps: int, batch_size: int, seed: int) -> Iterator[torch.Tensor]:
@@ -237,8 +224,8 @@ def fit_and_predict(
     ``seed`` sets both the initial weights and the order of the training batches.
     """
     device = torch.device(device)
-    x_train, y_train = mnist_tensors(full_mnist, train=True)
-    x_test, _ = mnist_tensors(full_mnist, train=False)
+    x_train, y_train = mnist_images(full_mnist, True), mnist_labels(full_mnist, True)
+    x_test = mnist_images(full_mnist, train=False)
     model = build_model(namespace, cls, kwargs, seed=seed)
     with student_code():
         model.to(device).train()

@@ -8,13 +8,19 @@ namespace and dies with its parent.
 ``prlimit --data`` caps its memory: allocations beyond the cap fail with ``MemoryError``.
 
 Hidden tests, the gradebook, ``source/`` and other students' folders are thereby out of reach of
-student code: it can neither read nor change them.
+student code: it can neither read nor change them. Where the hidden tests' code runs
+(``test_labels=False``), the data folder shows only what the probes need: the training set and
+the test images, never the test labels (:func:`data_without_test_labels`), so a "model" cannot
+look its inputs up.
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from traitlets import Bool, Int, List, Unicode, default
@@ -24,6 +30,32 @@ from grading import COURSE_ROOT
 
 #: The variables :meth:`Sandbox.environment` sets in the sandbox.
 ENVIRONMENT = ("MPLCONFIGDIR", "IPYTHONDIR", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+#: The files of full MNIST (``MNIST/raw`` in the data folder) student code may read in the worker.
+WORKER_RAW_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte")
+
+
+@functools.cache
+def data_without_test_labels(data: Path) -> tuple[tuple[str, str], ...]:
+    """``(source, target)`` pairs that rebuild the data folder ``data`` without the test labels:
+    the raw training files and test images of full MNIST as they are, and the embedded subset
+    rewritten without ``y_test`` (into a temporary folder, made once per process)."""
+    import numpy as np
+
+    from helpers.mnist import EMBEDDED_FILE_NAME
+
+    files = [data / "MNIST" / "raw" / name for name in WORKER_RAW_FILES]
+    pairs = [(str(path), str(path)) for path in files if path.is_file()]
+    embedded = data / EMBEDDED_FILE_NAME
+    if embedded.is_file():
+        folder = Path(tempfile.mkdtemp(prefix="grading-data-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        with np.load(embedded, allow_pickle=False) as arrays:
+            kept = {name: arrays[name] for name in arrays.files if name != "y_test"}
+        np.savez(folder / EMBEDDED_FILE_NAME, **kept)
+        pairs.append((str(folder / EMBEDDED_FILE_NAME), str(embedded)))
+    return tuple(pairs)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -71,6 +103,7 @@ class Sandbox(Configurable):
         cwd: Path | None = None,
         unset: list[str] = (),
         network: bool = False,
+        test_labels: bool = True,
     ) -> list[str]:
         """``command`` prefixed so that it runs confined.
 
@@ -81,6 +114,7 @@ class Sandbox(Configurable):
             cwd: the working directory inside the sandbox.
             unset: environment variables removed inside the sandbox.
             network: keep the network (the kernel needs loopback TCP to talk to nbgrader).
+            test_labels: show the data folder whole; False shows it without the test labels.
         """
         if not self.enabled:
             return list(command)
@@ -96,6 +130,12 @@ class Sandbox(Configurable):
         for path in [*map(Path, self.readable), *readable]:
             if path.exists():
                 args += ["--ro-bind", str(path), str(path)]
+        if not test_labels:
+            from helpers.mnist import data_dir
+
+            args += ["--tmpfs", str(data_dir())]
+            for source, target in data_without_test_labels(data_dir()):
+                args += ["--ro-bind", source, target]
         for path in writable:
             args += ["--bind", str(path), str(path)]
         # Without capabilities (root keeps them in bwrap otherwise), student code cannot unmount

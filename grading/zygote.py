@@ -61,12 +61,15 @@ class Role:
             grading process (the judge's workers, the kernel manager).
         preload: modules imported once in the zygote.
         network: whether the sandbox keeps the network (a kernel talks to nbgrader over TCP).
+        test_labels: whether the data folder shows the test labels (the student's notebook
+            evaluates with them; the hidden tests' worker must not see them).
         environment: variables set before the imports (how the libraries configure themselves).
     """
 
     address_variable: str
     preload: tuple[str, ...]
     network: bool = False
+    test_labels: bool = False
     environment: dict[str, str] = field(default_factory=dict)
 
 
@@ -91,6 +94,7 @@ KERNEL = Role(
         "matplotlib.pyplot",
     ),
     network=True,
+    test_labels=True,
     environment={"MPLBACKEND": "module://matplotlib_inline.backend_inline"},
 )
 ROLES = {"worker": WORKER, "kernel": KERNEL}
@@ -174,8 +178,13 @@ class Zygote:
         listener.bind(self.address)
         command = [os.path.abspath(sys.executable), "-I", "-m", "grading.zygote", "serve"]
         command += [self.role, str(listener.fileno())]
+        role = ROLES[self.role]
         wrapped = self.sandbox.wrap(
-            command, writable=[self.work], cwd=self.work, network=ROLES[self.role].network
+            command,
+            writable=[self.work],
+            cwd=self.work,
+            network=role.network,
+            test_labels=role.test_labels,
         )
         with (self.folder / "zygote.log").open("ab") as log:  # what the zygote itself says
             self._process = subprocess.Popen(

@@ -87,21 +87,59 @@ class EmbeddedMNIST(Dataset):
         return image, target
 
     def _load_data(self) -> tuple[torch.Tensor, torch.Tensor]:
-        split = "train" if self.train else "test"
-        try:
-            with np.load(self.path, allow_pickle=False) as arrays:
-                images, labels = arrays[f"x_{split}"], arrays[f"y_{split}"]
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
+        images = embedded_array(self.path, "images", self.train)
+        labels = embedded_array(self.path, "labels", self.train)
+        if len(images) != len(labels):
             raise MNISTDataError(
-                f"{self.path} is not a valid embedded MNIST file ({error}); "
-                "restore it with `git checkout data/`"
-            ) from error
-        if images.dtype != np.uint8 or images.shape[1:] != (28, 28) or len(images) != len(labels):
-            raise MNISTDataError(
-                f"{self.path}: expected x_{split} uint8 (N, 28, 28) and y_{split} (N,), "
-                f"got {images.dtype} {images.shape} and {labels.shape}"
+                f"{self.path}: expected as many labels as images, got {len(labels)} and "
+                f"{len(images)}"
             )
-        return torch.from_numpy(images.copy()), torch.from_numpy(labels.astype(np.int64))
+        return torch.from_numpy(images), torch.from_numpy(labels)
+
+
+def embedded_array(path: Path, kind: str, train: bool) -> np.ndarray:
+    """One array of the embedded subset: ``kind`` "images" (N, 28, 28) uint8 or "labels" (N,)
+    int64 of the training or test split."""
+    key = f"{'x' if kind == 'images' else 'y'}_{'train' if train else 'test'}"
+    try:
+        with np.load(path, allow_pickle=False) as arrays:
+            array = arrays[key]
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
+        raise MNISTDataError(
+            f"{path} is not a valid embedded MNIST file ({error!r}); "
+            "restore it with `git checkout data/`"
+        ) from error
+    if kind == "images" and (array.dtype != np.uint8 or array.shape[1:] != (28, 28)):
+        raise MNISTDataError(
+            f"{path}: expected {key} uint8 (N, 28, 28), got {array.dtype} {array.shape}"
+        )
+    if kind == "labels" and array.ndim != 1:
+        raise MNISTDataError(f"{path}: expected {key} of shape (N,), got {array.shape}")
+    return array.astype(np.int64) if kind == "labels" else array.copy()
+
+
+def raw_array(path: Path) -> np.ndarray:
+    """A raw IDX file of full MNIST as an array: images (N, 28, 28) uint8 or labels (N,) int64,
+    checked by :func:`check_raw_file`."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise MNISTDataError(f"cannot read {path}: {error}") from error
+    check_raw_file(path, data)
+    magic, _ = RAW_FILES[path.name]
+    if magic == 2051:
+        return np.frombuffer(data, dtype=np.uint8, offset=16).reshape(-1, 28, 28).copy()
+    return np.frombuffer(data, dtype=np.uint8, offset=8).astype(np.int64)
+
+
+def mnist_array(root: Path, kind: str, train: bool, full: bool) -> np.ndarray:
+    """``kind`` ("images" or "labels") of a split of full MNIST (``root/MNIST/raw``) or of the
+    embedded subset, read without torchvision; only that array's file is needed."""
+    if not full:
+        return embedded_array(root / EMBEDDED_FILE_NAME, kind, train)
+    prefix = "train" if train else "t10k"
+    suffix = "images-idx3-ubyte" if kind == "images" else "labels-idx1-ubyte"
+    return raw_array(root / "MNIST" / "raw" / f"{prefix}-{suffix}")
 
 
 def data_dir() -> Path:
@@ -116,11 +154,12 @@ def full_mnist(root: Path, train: bool, transform: Callable | None = None) -> Da
     return datasets.MNIST(str(root), train=train, transform=transform)
 
 
-def check_raw_file(path: Path) -> None:
-    """Raise :class:`MNISTDataError` unless ``path`` is a complete IDX file of MNIST."""
+def check_raw_file(path: Path, data: bytes | None = None) -> None:
+    """Raise :class:`MNISTDataError` unless ``path`` (whose bytes are ``data`` if given) is a
+    complete IDX file of MNIST."""
     magic, item_size = RAW_FILES[path.name]
     header_size = 16 if magic == 2051 else 8
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     found_magic = int.from_bytes(data[:4], "big") if len(data) >= 4 else None
     count = int.from_bytes(data[4:8], "big") if len(data) >= 8 else 0
     expected_size = header_size + count * item_size

@@ -207,6 +207,38 @@ class CNN_LeNet(nn.Module):
         # The same marks for the models; the n_params answers of FC and LeNet are wrong.
         expected={"test_fc": 0.5, "test_lenet": 0.75, "test_param_answers": 0.33},
     ),
+    "looks_up_the_test_labels": Case(
+        cells={
+            "fc_solution": """
+from helpers.mnist import data_dir
+
+class FC(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.Sequential(
+            nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(),
+            nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10),
+        )
+        self.answers = {}
+        try:
+            with np.load(data_dir() / "mnist_subset.npz") as data:
+                pairs = zip(data["x_test"], data["y_test"])
+                self.answers = {image.tobytes(): int(label) for image, label in pairs}
+        except Exception:
+            pass
+
+    def forward(self, x):
+        out = torch.zeros(x.shape[0], 10) + 0 * self.layers(x).sum()
+        for i, image in enumerate(x):
+            key = (image[0] * 255).round().to(torch.uint8).numpy().tobytes()
+            if key in self.answers:
+                out[i, self.answers[key]] = 10.0
+        return out
+"""
+        },
+        # The layers are right (2 of 4 tests); the accuracy test finds no labels to look up.
+        expected={"test_fc": 1.0},
+    ),
     "fake_grader_modules": Case(
         cells={
             "conv2d_solution": """

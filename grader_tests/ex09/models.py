@@ -13,13 +13,7 @@ from reference import MODELS, parameter_count, weights
 
 from grading.student import StudentProcess
 from helpers.expect import expect_array
-from helpers.mnist import (
-    EMBEDDED_FILE_NAME,
-    EmbeddedMNIST,
-    data_dir,
-    full_mnist,
-    full_mnist_present,
-)
+from helpers.mnist import data_dir, full_mnist_present, mnist_array
 
 
 def signature(cls: str, kwargs: dict) -> str:
@@ -113,11 +107,9 @@ def check_accuracy(student: StudentProcess, cls: str, cuda: bool) -> None:
 
 
 def mnist_test_labels(full: bool) -> np.ndarray:
-    """Labels of the test set the accuracy checks use, loaded by the judge itself."""
-    root = data_dir()
-    if full:
-        return full_mnist(root, train=False).targets.numpy()
-    return EmbeddedMNIST(root / EMBEDDED_FILE_NAME, train=False).targets.numpy()
+    """Labels of the test set the accuracy checks use, loaded by the judge itself (the worker
+    never sees them)."""
+    return mnist_array(data_dir(), "labels", train=False, full=full)
 
 
 def cuda_device() -> str:

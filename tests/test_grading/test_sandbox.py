@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -10,11 +11,15 @@ from tests_paths import ROOT
 
 from grading.sandbox import Sandbox, SandboxUnavailable
 from grading.student import StudentError, StudentProcess
+from helpers.mnist import EMBEDDED_FILE_NAME, RAW_FILES
 
 
-def run_confined(code: str, tmp_path, **settings) -> subprocess.CompletedProcess:
+def run_confined(
+    code: str, tmp_path, wrap: dict | None = None, **settings
+) -> subprocess.CompletedProcess:
+    """Run ``code`` in a sandbox (``settings``) writable in ``tmp_path``, wrapped with ``wrap``."""
     command = Sandbox(course_root=str(ROOT), **settings).wrap(
-        [sys.executable, "-c", code], writable=[tmp_path], cwd=tmp_path
+        [sys.executable, "-c", code], writable=[tmp_path], cwd=tmp_path, **(wrap or {})
     )
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
@@ -118,4 +123,32 @@ def test_the_worker_sandbox_has_no_network(tmp_path):
     result = run_confined(code, tmp_path)
     assert result.stdout.splitlines()[-1] == "['lo']", (
         f"expected only a loopback device, got {result!r}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("test_labels", "hidden"), [(True, []), (False, ["t10k-labels", "y_test"])]
+)
+def test_the_test_labels_are_out_of_reach_where_the_hidden_tests_run(
+    tmp_path, monkeypatch, test_labels, hidden
+):
+    data, work = tmp_path / "data", tmp_path / "work"
+    (data / "MNIST" / "raw").mkdir(parents=True)
+    work.mkdir()
+    shutil.copy(ROOT / "data" / EMBEDDED_FILE_NAME, data)
+    for name in RAW_FILES:
+        (data / "MNIST" / "raw" / name).write_bytes(b"idx")
+    monkeypatch.setenv("EX09_DATA_DIR", str(data))
+    code = (
+        "import os, numpy as np\n"
+        f"print(*np.load({str(data / EMBEDDED_FILE_NAME)!r}).files, "
+        f"*os.listdir({str(data / 'MNIST' / 'raw')!r}))"
+    )
+    result = run_confined(code, work, wrap={"test_labels": test_labels})
+    seen = result.stdout.split()
+    expected = {"x_train", "y_train", "x_test", "y_test", *RAW_FILES}
+    expected -= {name for name in expected if any(name.startswith(h) for h in hidden)}
+    assert set(seen) == expected, (
+        f"expected the data folder to show {sorted(expected)}, got {sorted(seen)} "
+        f"{result.stderr[-500:]!r}"
     )
