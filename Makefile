@@ -21,6 +21,10 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@# Each sandbox's process cap is a pids cgroup (grading/cgroups.py): say whether this machine has one.
+	@$(BIN)/python -c "from grading import cgroups; r = cgroups.unavailable(); \
+		print('make setup: ' + (f'no process cap for student code ({r}): grading refuses to run ' \
+		'unless nbgrader_config.py sets c.Sandbox.process_limit = 0' if r else 'pids cgroups cap student processes'))"
 	touch $(STAMP)
 
 setup-browser: setup  ## Debian's chromium for the browser tests (without it they are skipped, saying why)

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import secrets
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+import psutil
+from jupyter_client.connect import port_names as PORT_NAMES
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode, from_dict
 from nbgrader.preprocessors import Execute
-from traitlets import Float
+from traitlets import Float, default
 
 from grading import zygote
 from grading.sandbox import Sandbox
@@ -34,7 +39,9 @@ NOT_RUN = (
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """Starts the kernel inside the sandbox; only the notebook's own folder is writable.
+    """Starts the kernel inside the sandbox, which has no network: nbgrader talks to it over Unix
+    sockets (ZeroMQ's IPC transport) in the sandbox's private ``/tmp``, which this process reaches
+    through the sandbox's root, ``/proc/<pid>/root``. No socket, and no folder, is shared.
 
     When ``$GRADING_KERNEL_ZYGOTE`` names a kernel zygote (:mod:`grading.zygote`, kept by the
     batch grader) whose work folder holds the notebook's folder, the kernel is forked by it,
@@ -42,33 +49,65 @@ class SandboxedKernelManager(AsyncKernelManager):
     started in a sandbox of its own.
     """
 
+    @default("transport")
+    def _transport_default(self) -> str:
+        return "ipc"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._zygote_pid: int | None = None  # the zygote that forks the kernel, if one does
+        self._confined = True
+
     async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
         # A signal would reach bubblewrap, not the kernel: interrupt it with a message instead.
         self.kernel_spec.interrupt_mode = "message"
+        # The kernel binds <ip>-1 ... <ip>-5 in its /tmp (the sandbox's own, emptied for it);
+        # a restart writes a new connection file for a new path.
+        self.cleanup_connection_file()
+        self.ip = f"/tmp/kernel-{secrets.token_hex(4)}"
+        for port, name in enumerate(PORT_NAMES, start=1):
+            setattr(self, name, port)
         command, kw = await super()._async_pre_start_kernel(**kw)
         folder = Path(kw.get("cwd") or os.getcwd()).resolve()
         connection = Path(self.connection_file).resolve()
         address = os.environ.get(zygote.KERNEL.address_variable)
-        if (
-            address
-            and folder.is_relative_to(zygote.work_folder(address).resolve())
-            and zygote.ping(address, wait=zygote.START_TIMEOUT) is not None
-        ):
+        self._zygote_pid = None
+        if address and folder.is_relative_to(zygote.work_folder(address).resolve()):
+            self._zygote_pid = zygote.ping(address, wait=zygote.START_TIMEOUT)
+        if self._zygote_pid is not None:
             # -P: the notebook's folder, where this client starts, must not shadow ``grading``.
             forked = [sys.executable, "-P", "-m", "grading.zygote", "kernel", address]
-            forked.append(str(connection))
-            return forked, kw
+            return [*forked, str(connection)], kw
         # The kernel cannot see its parent's PID from inside the sandbox's PID namespace, so it must
         # not poll it (it would exit at once); the sandbox ends it with its parent instead.
-        wrapped = Sandbox(config=self.config).wrap(
-            command,
-            writable=[folder],
-            readable=[connection],
-            cwd=folder,
-            unset=["JPY_PARENT_PID"],
-            network=True,
+        sandbox = Sandbox(config=self.config)
+        self._confined = sandbox.enabled
+        wrapped = sandbox.wrap(
+            command, workspace=folder, readable=[connection], unset=["JPY_PARENT_PID"]
         )
         return wrapped, kw
+
+    async def _async_post_start_kernel(self, **kw: Any) -> None:
+        inside = self._zygote_pid
+        if inside is None and self._confined:
+            inside = await _inside(self.provisioner.process.pid)
+        if inside is not None:  # this process's clients reach the sockets through its root
+            self.ip = f"/proc/{inside}/root{self.ip}"
+        await super()._async_post_start_kernel(**kw)
+
+
+async def _inside(pid: int, timeout: float = 30.0) -> int:
+    """A process in the sandbox that ``pid`` (bubblewrap, outside it) is starting: its first
+    child in another mount namespace."""
+    own = os.readlink("/proc/self/ns/mnt")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(psutil.Error, OSError):
+            for child in psutil.Process(pid).children():
+                if os.readlink(f"/proc/{child.pid}/ns/mnt") != own:
+                    return child.pid
+        await asyncio.sleep(0.02)
+    raise RuntimeError(f"the kernel's sandbox (process {pid}) did not start")
 
 
 def error_output(name: str, reason: str) -> NotebookNode:

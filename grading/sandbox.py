@@ -1,11 +1,13 @@
 """Run untrusted code with a narrow view of the machine and a memory cap.
 
 The command runs under bubblewrap (``bwrap``, Debian package ``bubblewrap``): the whole file system
-is read-only, ``/tmp`` and the course root are replaced by empty folders in which only the Python
-environment, the student-facing packages and data (``Sandbox.readable``) reappear read-only and
-the paths a caller passes as ``writable`` reappear writable, and the process gets its own PID
-namespace and dies with its parent.
-``prlimit --data`` caps its memory: allocations beyond the cap fail with ``MemoryError``.
+is read-only, ``/tmp``, the course root and Jupyter's runtime folder are replaced by empty folders
+in which only the Python environment, the student-facing packages and data (``Sandbox.readable``)
+reappear read-only; the command works in a copy of its folder (``workspace``), and that copy,
+``/tmp`` and ``/dev/shm`` are tmpfs of ``disk_limit`` bytes. It has no network (a namespace with
+only a loopback device), its own PID namespace, and dies with its parent.
+``prlimit --data`` caps its memory: allocations beyond the cap fail with ``MemoryError``; a cgroup
+of its own caps its processes and threads (:mod:`grading.cgroups`).
 
 Hidden tests, the gradebook, ``source/`` and other students' folders are thereby out of reach of
 student code: it can neither read nor change them. Where the hidden tests' code runs
@@ -23,15 +25,18 @@ import sys
 import tempfile
 from pathlib import Path
 
+from jupyter_core.paths import jupyter_runtime_dir
 from traitlets import Bool, Int, List, Unicode, default
 from traitlets.config import Configurable
 
-from grading import COURSE_ROOT
+from grading import COURSE_ROOT, cgroups
 
 #: The variables :meth:`Sandbox.environment` sets in the sandbox.
 ENVIRONMENT = ("MPLCONFIGDIR", "IPYTHONDIR", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
+#: Where the working folder itself is seen (read-only) inside the sandbox.
+WORKSPACE_SOURCE = Path("/tmp/.workspace")
 #: The files of full MNIST (``MNIST/raw`` in the data folder) student code may read in the worker.
 WORKER_RAW_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte")
 
@@ -79,6 +84,16 @@ class Sandbox(Configurable):
     memory_limit = Int(
         4 * 1024**3, help="Bytes of data memory student code may allocate (RLIMIT_DATA)."
     ).tag(config=True)
+    process_limit = Int(
+        256,
+        help="Processes and threads one sandbox may run at once (a pids cgroup per sandbox; a "
+        "fork bomb stops there). 0 runs without a cap, for machines without cgroups.",
+    ).tag(config=True)
+    disk_limit = Int(
+        256 * 1024**2,
+        help="Bytes student code may write in each of its writable places: its copy of the "
+        "working folder, the private /tmp and /dev/shm (size-capped tmpfs; beyond it, ENOSPC).",
+    ).tag(config=True)
     threads = Int(
         1,
         help="Threads of the numerical libraries (OpenMP, MKL, torch) in student code: one makes "
@@ -98,22 +113,23 @@ class Sandbox(Configurable):
         self,
         command: list[str],
         *,
-        writable: list[Path] = (),
+        workspace: Path | None = None,
+        copy_workspace: bool = True,
         readable: list[Path] = (),
-        cwd: Path | None = None,
         unset: list[str] = (),
-        network: bool = False,
         test_labels: bool = True,
     ) -> list[str]:
         """``command`` prefixed so that it runs confined.
 
         Args:
             command: the program and its arguments.
-            writable: paths student code may change (its own folder); they must exist.
+            workspace: the folder student code works in (its working directory). Inside the
+                sandbox its path holds a copy, in a tmpfs of ``disk_limit`` bytes: student code
+                may change the copy, never the folder (read-only at :data:`WORKSPACE_SOURCE`).
+            copy_workspace: copy the folder in before the command starts; a zygote, which
+                forks for many folders, copies each one itself.
             readable: further paths it may read (under ``/tmp`` or the course root, say).
-            cwd: the working directory inside the sandbox.
             unset: environment variables removed inside the sandbox.
-            network: keep the network (the kernel needs loopback TCP to talk to nbgrader).
             test_labels: show the data folder whole; False shows it without the test labels.
         """
         if not self.enabled:
@@ -124,9 +140,17 @@ class Sandbox(Configurable):
                 f"{' and '.join(missing)} not found: install the Debian packages bubblewrap and "
                 "util-linux (`make setup` does), or set Sandbox.enabled = False to grade unconfined"
             )
-        root = Path(self.course_root)
+        if self.process_limit and cgroups.unavailable():
+            raise SandboxUnavailable(
+                f"no process cap: {cgroups.unavailable()}; run the grader as root, delegate a "
+                "cgroup v2 folder with the pids controller to it, or set Sandbox.process_limit = 0"
+            )
+        root, size = Path(self.course_root), str(self.disk_limit)
         args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-        args += ["--tmpfs", "/tmp", "--tmpfs", str(root)]
+        args += ["--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", "/dev/shm"]
+        args += ["--remount-ro", "/dev", "--tmpfs", str(root)]
+        if Path(jupyter_runtime_dir()).is_dir():  # other kernels' connection files
+            args += ["--tmpfs", jupyter_runtime_dir()]
         for path in [*map(Path, self.readable), *readable]:
             if path.exists():
                 args += ["--ro-bind", str(path), str(path)]
@@ -136,20 +160,23 @@ class Sandbox(Configurable):
             args += ["--tmpfs", str(data_dir())]
             for source, target in data_without_test_labels(data_dir()):
                 args += ["--ro-bind", source, target]
-        for path in writable:
-            args += ["--bind", str(path), str(path)]
+        if workspace is not None:
+            args += ["--ro-bind", str(workspace), str(WORKSPACE_SOURCE)]
+            args += ["--size", size, "--tmpfs", str(workspace), "--chdir", str(workspace)]
+            if copy_workspace:
+                copy = 'cp -R --preserve=mode,timestamps "$0"/. "$1" && shift && exec "$@"'
+                command = ["/bin/sh", "-c", copy, str(WORKSPACE_SOURCE), str(workspace), *command]
         # Without capabilities (root keeps them in bwrap otherwise), student code cannot unmount
         # the layers that hide the course, remount them writable, or trace other processes.
-        args += ["--cap-drop", "ALL", "--unshare-pid", "--die-with-parent", "--new-session"]
-        if not network:
-            args += ["--unshare-net"]
-        if cwd is not None:
-            args += ["--chdir", str(cwd)]
+        # A network namespace of its own, with only a loopback device: no network at all.
+        args += ["--cap-drop", "ALL", "--unshare-pid", "--unshare-net", "--die-with-parent"]
+        args += ["--new-session"]
         for name in unset:
             args += ["--unsetenv", name]
         for name, value in self.environment().items():
             args += ["--setenv", name, value]
-        return [*args, "prlimit", f"--data={self.memory_limit}", "--", *command]
+        wrapped = [*args, "prlimit", f"--data={self.memory_limit}", "--", *command]
+        return cgroups.confined(wrapped, self.process_limit) if self.process_limit else wrapped
 
     def environment(self) -> dict[str, str]:
         """The variables the sandbox sets (named in :data:`ENVIRONMENT`): caches in the private

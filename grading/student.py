@@ -127,7 +127,7 @@ class StudentProcess:
         command = [sys.executable, "-I", "-m", "grading.worker", str(self._bundle_path)]
         if self.sandbox is not None:
             command = self.sandbox.wrap(
-                command, writable=[cwd], readable=[self._bundle_path], cwd=cwd, test_labels=False
+                command, workspace=cwd, readable=[self._bundle_path], test_labels=False
             )
         self._process = subprocess.Popen(
             command,

@@ -4,7 +4,7 @@ A fresh worker (:mod:`grading.worker`) spends seconds importing torch, numpy, sc
 before it loads a submission, and a fresh notebook kernel as long again. In a batch
 (:mod:`grading.batch`), each grading process therefore keeps two *zygotes*: processes in the
 sandbox (:mod:`grading.sandbox`, memory capped) that have imported those libraries, one forking a
-worker for each request of the hidden tests (no network), the other forking the notebook's
+worker for each request of the hidden tests, the other forking the notebook's
 kernel (:class:`grading.kernel.SandboxedKernelManager` starts it through :func:`run_kernel`).
 The forked process then starts exactly as a fresh one would (a worker installs its tripwires,
 takes its integrity snapshot and loads the submission; a kernel reads its connection file and
@@ -49,7 +49,7 @@ from typing import BinaryIO, NoReturn
 import psutil
 
 from grading.processes import die_with_parent
-from grading.sandbox import ENVIRONMENT, Sandbox
+from grading.sandbox import ENVIRONMENT, WORKSPACE_SOURCE, Sandbox
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,6 @@ class Role:
         address_variable: the environment variable that names the zygote's socket to the
             grading process (the judge's workers, the kernel manager).
         preload: modules imported once in the zygote.
-        network: whether the sandbox keeps the network (a kernel talks to nbgrader over TCP).
         test_labels: whether the data folder shows the test labels (the student's notebook
             evaluates with them; the hidden tests' worker must not see them).
         environment: variables set before the imports (how the libraries configure themselves).
@@ -68,7 +67,6 @@ class Role:
 
     address_variable: str
     preload: tuple[str, ...]
-    network: bool = False
     test_labels: bool = False
     environment: dict[str, str] = field(default_factory=dict)
 
@@ -93,7 +91,6 @@ KERNEL = Role(
         "torch.utils.data",
         "matplotlib.pyplot",
     ),
-    network=True,
     test_labels=True,
     environment={"MPLBACKEND": "module://matplotlib_inline.backend_inline"},
 )
@@ -178,12 +175,12 @@ class Zygote:
         listener.bind(self.address)
         command = [os.path.abspath(sys.executable), "-I", "-m", "grading.zygote", "serve"]
         command += [self.role, str(listener.fileno())]
+        command.append("confined" if self.sandbox.enabled else "unconfined")
         role = ROLES[self.role]
         wrapped = self.sandbox.wrap(
             command,
-            writable=[self.work],
-            cwd=self.work,
-            network=role.network,
+            workspace=self.work,
+            copy_workspace=False,
             test_labels=role.test_labels,
         )
         with (self.folder / "zygote.log").open("ab") as log:  # what the zygote itself says
@@ -446,14 +443,14 @@ BECOME = {"worker": _become_worker, "kernel": _become_kernel}
 PRIVATE = (Path("/tmp"), Path("/dev/shm"))
 
 
-def _empty(folder: Path, keep: Path) -> None:
-    """Remove what ``folder`` holds except ``keep`` (a folder mounted into the sandbox) and the
-    folders that lead to it."""
+def _empty(folder: Path, keep: set[Path] = frozenset()) -> None:
+    """Remove what ``folder`` holds except the paths in ``keep`` (folders mounted into the
+    sandbox) and the folders that lead to them."""
     with contextlib.suppress(OSError):
         for entry in folder.iterdir():
-            if entry == keep:
+            if entry in keep:
                 continue
-            if entry in keep.parents and not entry.is_symlink():
+            if any(entry in path.parents for path in keep) and not entry.is_symlink():
                 _empty(entry, keep)
             elif entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry, ignore_errors=True)
@@ -461,15 +458,35 @@ def _empty(folder: Path, keep: Path) -> None:
                 entry.unlink(missing_ok=True)
 
 
-def _serve_one(connection: socket.socket, role: str) -> None:
-    """Answer one request; for a fork, stay until the process ends or its owner hangs up."""
+def _bring(work: Path, paths: list[str]) -> None:
+    """Replace the work folder's contents (the sandbox's size-capped copy) with copies of
+    ``paths`` (files or folders in it) taken from the work folder itself, which the sandbox shows
+    read-only at :data:`~grading.sandbox.WORKSPACE_SOURCE`."""
+    _empty(work)
+    for path in map(Path, paths):
+        source = WORKSPACE_SOURCE / path.relative_to(work)
+        if source.is_dir():
+            shutil.copytree(source, path, dirs_exist_ok=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, path)
+
+
+def _serve_one(connection: socket.socket, role: str, work: Path | None) -> None:
+    """Answer one request; for a fork, stay until the process ends or its owner hangs up.
+
+    ``work``: the sandbox's copy of the work folder, refilled for each fork with what the request
+    names (None when the zygote runs unconfined, in the work folder itself).
+    """
     message, fds, _, _ = socket.recv_fds(connection, 1 << 20, 3)
     request = json.loads(message)
     if request["op"] == "ping":
         _send(connection, {"ok": True})
         return
-    for folder in PRIVATE:
-        _empty(folder, Path.cwd())
+    if work is not None:
+        for folder in PRIVATE:
+            _empty(folder, {work, WORKSPACE_SOURCE})
+        _bring(work, [request[key] for key in ("bundle", "cwd") if key in request])
     pid = os.fork()
     if pid == 0:
         BECOME[role](fds, request)
@@ -485,8 +502,13 @@ def _serve_one(connection: socket.socket, role: str) -> None:
             os.killpg(pid, signal.SIGKILL)
 
 
-def serve(role: str, listener_fd: int) -> None:
-    """The zygote: import its role's modules, then fork a process per request, one at a time."""
+def serve(role: str, listener_fd: int, confined: bool) -> None:
+    """The zygote: import its role's modules, then fork a process per request, one at a time.
+
+    ``confined``: it runs in the sandbox, in a size-capped copy of its work folder (its working
+    directory), which it refills, and whose private folders it empties, before each fork.
+    """
+    work = Path.cwd() if confined else None
     os.environ.update(ROLES[role].environment)
     for name in ROLES[role].preload:
         importlib.import_module(name)
@@ -501,13 +523,13 @@ def serve(role: str, listener_fd: int) -> None:
         connection, _ = listener.accept()
         with connection:
             try:
-                _serve_one(connection, role)
+                _serve_one(connection, role, work)
             except (OSError, ValueError, EOFError):
                 continue
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "serve":
-        serve(sys.argv[2], int(sys.argv[3]))
+        serve(sys.argv[2], int(sys.argv[3]), sys.argv[4] == "confined")
     else:
         sys.exit(run_kernel(sys.argv[2], sys.argv[3]))

@@ -95,6 +95,41 @@ class {name}(nn.Module):
     }
 
 
+#: The port on 127.0.0.1 where the hostile batch's test listens for submissions phoning home.
+LISTENER_PORT = 47_319
+#: Tries to send a message to that listener; a sandbox without network refuses the connection.
+PHONE_HOME = f"""
+import socket
+
+try:
+    socket.create_connection(("127.0.0.1", {LISTENER_PORT}), timeout=2).sendall(b"leaked")
+except OSError as error:
+    print("no network:", error)
+"""
+#: Writes 5 GB to ``place`` (the notebook's folder or /tmp): the sandbox's disk cap stops it.
+FILL_THE_DISK = """
+def fill_the_disk(place):
+    with open(place + "/ballast", "wb") as file:
+        for _ in range(5 * 1024):
+            file.write(bytes(1024**2))
+"""
+
+
+#: Starts processes without end until refused (the sandbox's process cap); stops by itself after
+#: 20 s or 2,000 processes if there is no cap, so that a grader without one survives the test.
+FORK_BOMB = """
+import subprocess
+import time
+
+def fork_bomb(seconds=20.0, most=2000):
+    start, started = time.monotonic(), 0
+    while time.monotonic() - start < seconds and started < most:
+        subprocess.Popen(["sleep", "30"])
+        started += 1
+    return started
+"""
+
+
 #: Fake parameters shaped like the specification's LeNet (the wrong models below have others).
 LENET_SHAPES = [(6, 1, 3, 3), (6,), (16, 6, 3, 3), (16,), (120, 784), (120,), (84, 120), (84,)]
 LENET_SHAPES += [(10, 84), (10,)]
@@ -379,6 +414,32 @@ for path in ("../../../gradebook.db", "../../../grader_tests/ex09/test_conv1d.py
 }
 
 FAULTS = {
+    "phones_home": Case(
+        cells={
+            "padding_1d_solution": PHONE_HOME + "\n\ndef add_padding_1d(x, filter_size):\n"
+            "    return np.pad(np.asarray(x, dtype=float), filter_size // 2)\n"
+        },
+        kernel_cells=[PHONE_HOME],
+    ),
+    "fills_the_disk": Case(
+        cells={
+            "conv2d_solution": FILL_THE_DISK + "\n\ndef convolution_two_dimensional(x, h):\n"
+            "    fill_the_disk('.')\n    fill_the_disk('/tmp')\n    return x\n"
+        },
+        kernel_cells=[FILL_THE_DISK + "\n\nfill_the_disk('.')\n"],
+        zero=("test_conv2d",),
+    ),
+    "fork_bomb": Case(
+        cells={
+            "conv2d_solution": FORK_BOMB + "\n\ndef convolution_two_dimensional(x, h):\n"
+            "    fork_bomb()\n    return x\n"
+        },
+        kernel_cells=[
+            FORK_BOMB + "\n\ntry:\n    fork_bomb()\nexcept OSError as error:\n"
+            "    print('the cap stopped the bomb:', error)\n"
+        ],
+        zero=("test_conv2d",),
+    ),
     "infinite_loop": Case(
         cells={
             "conv2d_solution": """

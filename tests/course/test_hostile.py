@@ -4,14 +4,18 @@ earns nothing, a fault costs only what it breaks, and nobody else's marks change
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import socket
 import sys
+import threading
+from collections.abc import Iterator
 
 import nbformat
 import pytest
 from conftest import Course
-from hostile import CASES, FAULTS, TAMPERING
+from hostile import CASES, FAULTS, LISTENER_PORT, TAMPERING
 from tests_paths import ASSIGNMENT, ROOT
 
 from grading.submissions import fill, solution_sources
@@ -34,7 +38,31 @@ def digest(path) -> str:
 
 
 @pytest.fixture(scope="session")
-def hostile(tmp_path_factory):
+def listener() -> Iterator[list[bytes]]:
+    """A TCP server on 127.0.0.1 for the whole batch; what it received, connection by connection."""
+    received: list[bytes] = []
+    server = socket.create_server(("127.0.0.1", LISTENER_PORT))
+    server.settimeout(0.5)
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                connection, _ = server.accept()
+                with connection:
+                    connection.settimeout(2)
+                    received.append(connection.recv(100))
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield received
+    stop.set()
+    thread.join()
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def hostile(tmp_path_factory, listener):
     course = Course(tmp_path_factory.mktemp("hostile"))
     with open(course.root / "nbgrader_config.py", "a") as config:
         config.write(LIMITS)
@@ -185,3 +213,24 @@ def test_replaced_library_functions_are_named_in_the_feedback(hostile, student):
 def test_a_renamed_notebook_is_kept_as_submitted(hostile):
     folder = hostile[0].root / "submitted" / "renamed_notebook" / ASSIGNMENT
     assert (folder / "ex09 (1).ipynb").is_file(), "the student's own file should stay in place"
+
+
+def test_no_submission_reaches_the_network(hostile, listener):
+    assert listener == [], (
+        f"expected no connection from student code to 127.0.0.1:{LISTENER_PORT}, got {listener}"
+    )
+    assert "no network:" in autograded(hostile[0], "phones_home"), (
+        "the kernel-only cell should have printed that its connection failed"
+    )
+
+
+def test_a_submission_that_fills_the_disk_leaves_small_folders(hostile):
+    course = hostile[0]
+    course.nbgrader("generate_feedback", ASSIGNMENT, "--student", "fills_the_disk", "--force")
+    for stage in ("autograde", "feedback"):
+        folder = course.root / stage / "fills_the_disk"
+        size = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+        assert 0 < size < 5_000_000, f"expected a small {stage} folder, got {size:,} bytes"
+    assert "No space left on device" in autograded(course, "fills_the_disk"), (
+        "the kernel-only cell should have stopped at the disk cap"
+    )

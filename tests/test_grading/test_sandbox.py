@@ -1,14 +1,20 @@
-"""Student code in the sandbox cannot read or change the course, and its memory is capped."""
+"""Student code in the sandbox cannot read or change the course, reach the network or, where the
+hidden tests run, the test labels; its memory, processes and disk are capped."""
 
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 
+import nbclient
+import nbformat
 import pytest
 from tests_paths import ROOT
 
+from grading.kernel import SandboxedKernelManager
 from grading.sandbox import Sandbox, SandboxUnavailable
 from grading.student import StudentError, StudentProcess
 from helpers.mnist import EMBEDDED_FILE_NAME, RAW_FILES
@@ -17,9 +23,10 @@ from helpers.mnist import EMBEDDED_FILE_NAME, RAW_FILES
 def run_confined(
     code: str, tmp_path, wrap: dict | None = None, **settings
 ) -> subprocess.CompletedProcess:
-    """Run ``code`` in a sandbox (``settings``) writable in ``tmp_path``, wrapped with ``wrap``."""
+    """Run ``code`` in a sandbox (``settings``) working in a copy of ``tmp_path``, wrapped with
+    ``wrap``."""
     command = Sandbox(course_root=str(ROOT), **settings).wrap(
-        [sys.executable, "-c", code], writable=[tmp_path], cwd=tmp_path, **(wrap or {})
+        [sys.executable, "-c", code], workspace=tmp_path, **(wrap or {})
     )
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
@@ -53,22 +60,56 @@ def test_student_code_cannot_unmount_what_hides_the_course(tmp_path):
     )
 
 
-def test_only_the_given_folder_is_writable(tmp_path):
+def test_student_code_changes_only_its_copy_of_its_folder(tmp_path):
+    (tmp_path / "data.txt").write_text("submitted")
     code = (
-        f"open({str(tmp_path / 'mine.txt')!r}, 'w').write('ok')\n"
+        "import os\n"
+        "print(open('data.txt').read(), os.getcwd())\n"
+        "open('data.txt', 'w').write('changed')\n"
+        "open('mine.txt', 'w').write('ok')\n"
+        "print(open('data.txt').read(), open('mine.txt').read())\n"
         "try:\n"
         f"    open({str(ROOT / 'data' / 'planted.txt')!r}, 'w')\n"
         "except OSError as error:\n"
         "    print('blocked', error.errno)\n"
     )
     result = run_confined(code, tmp_path)
-    assert (tmp_path / "mine.txt").read_text() == "ok", (
-        f"the writable folder should be writable: {result.stderr}"
+    assert result.stdout.split() == [
+        "submitted",
+        str(tmp_path),
+        "changed",
+        "ok",
+        "blocked",
+        "30",
+    ], (
+        "expected the code to start in its folder with the submitted files, change its copy, and "
+        f"be blocked writing into the course (EROFS), got {result.stdout!r} {result.stderr!r}"
     )
-    assert result.stdout.startswith("blocked"), (
-        f"writing into the course should fail, got {result.stdout!r}"
-    )
+    assert (tmp_path / "data.txt").read_text() == "submitted", "the folder itself should not change"
+    assert not (tmp_path / "mine.txt").exists(), "files written in the sandbox should stay there"
     assert not (ROOT / "data" / "planted.txt").exists(), "nothing should be written into the course"
+
+
+@pytest.mark.parametrize("place", [".", "/tmp", "/dev/shm"])
+def test_writes_beyond_the_disk_cap_fail_with_enospc(tmp_path, place):
+    code = (
+        "import errno\n"
+        "written = 0\n"
+        "try:\n"
+        f"    with open({place!r} + '/big', 'wb') as file:\n"
+        "        for _ in range(100):\n"
+        "            file.write(bytes(1024**2))\n"
+        "            written += 1\n"
+        "            file.flush()\n"
+        "except OSError as error:\n"
+        "    print(written, errno.errorcode[error.errno])\n"
+    )
+    result = run_confined(code, tmp_path, disk_limit=20 * 1024**2)
+    written, error = (result.stdout.split() or ["-1", ""])[:2]
+    assert int(written) <= 20 and error == "ENOSPC", (
+        f"expected at most 20 MiB written to {place} and then ENOSPC, got {result.stdout!r} "
+        f"{result.stderr[-300:]!r}"
+    )
 
 
 def test_memory_beyond_the_cap_fails_with_memory_error(tmp_path):
@@ -111,18 +152,45 @@ def test_worker_in_the_sandbox_cannot_read_hidden_tests():
         process.close()
 
 
-def test_the_worker_sandbox_has_no_network(tmp_path):
-    code = (
-        "import socket\n"
-        "try:\n"
-        "    socket.create_connection(('127.0.0.1', 9), timeout=2)\n"
-        "except OSError as error:\n"
-        "    print(type(error).__name__)\n"
-        "print(sorted(name for _, name in socket.if_nameindex()))\n"
+@pytest.fixture
+def listener() -> Iterator[int]:
+    """A TCP server on the grader's 127.0.0.1; its port."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        yield server.getsockname()[1]
+
+
+CONNECT = (
+    "import socket\n"
+    "try:\n"
+    "    socket.create_connection(('127.0.0.1', {port}), timeout=2)\n"
+    "    print('connected')\n"
+    "except OSError as error:\n"
+    "    print(type(error).__name__)\n"
+    "print(sorted(name for _, name in socket.if_nameindex()))\n"
+)
+
+
+def test_a_sandbox_has_no_network(tmp_path, listener):
+    result = run_confined(CONNECT.format(port=listener), tmp_path)
+    assert result.stdout.split("\n")[:2] == ["ConnectionRefusedError", "['lo']"], (
+        "expected the grader's listener out of reach and only a loopback device, got "
+        f"{result.stdout!r} {result.stderr[-300:]!r}"
     )
-    result = run_confined(code, tmp_path)
-    assert result.stdout.splitlines()[-1] == "['lo']", (
-        f"expected only a loopback device, got {result!r}"
+
+
+def test_the_kernel_has_no_network_and_nbgrader_still_reaches_it(tmp_path, listener):
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(CONNECT.format(port=listener))]
+    )
+    nbclient.NotebookClient(
+        notebook,
+        kernel_manager_class=SandboxedKernelManager,
+        resources={"metadata": {"path": str(tmp_path)}},
+        timeout=60,
+    ).execute()
+    printed = notebook.cells[0].outputs[0]["text"].split("\n")[:2]
+    assert printed == ["ConnectionRefusedError", "['lo']"], (
+        f"expected the kernel cut off from the network, got {printed}"
     )
 
 
@@ -151,4 +219,32 @@ def test_the_test_labels_are_out_of_reach_where_the_hidden_tests_run(
     assert set(seen) == expected, (
         f"expected the data folder to show {sorted(expected)}, got {sorted(seen)} "
         f"{result.stderr[-500:]!r}"
+    )
+
+
+def test_processes_beyond_the_cap_cannot_start(tmp_path):
+    code = (
+        "import subprocess\n"
+        "started = 0\n"
+        "try:\n"
+        "    while started < 500:\n"
+        "        subprocess.Popen(['sleep', '10'])\n"
+        "        started += 1\n"
+        "except OSError as error:\n"
+        "    print(started, error.errno)\n"
+    )
+    result = run_confined(code, tmp_path, process_limit=40)
+    started, errno = map(int, result.stdout.split() or [-1, -1])
+    assert 0 < started < 40 and errno == 11, (
+        f"expected fewer than 40 processes to start and then EAGAIN (11), got {result.stdout!r} "
+        f"{result.stderr[-300:]!r}"
+    )
+
+
+def test_without_a_cgroup_for_the_cap_the_sandbox_says_what_to_do(monkeypatch):
+    monkeypatch.setattr("grading.cgroups.unavailable", lambda: "no cgroup file system is mounted")
+    with pytest.raises(SandboxUnavailable, match="process_limit = 0"):
+        Sandbox().wrap(["true"])
+    assert Sandbox(process_limit=0).wrap(["true"])[0] == "bwrap", (
+        "with process_limit = 0 the sandbox should run without a cap"
     )
