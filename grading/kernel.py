@@ -131,7 +131,7 @@ class SandboxedExecute(Execute):
     """
 
     total_timeout = Float(
-        60.0,
+        30.0,
         help="Seconds the kernel may run one notebook in all (from its start); cells after that "
         "are recorded as not run. The marks come from the hidden tests, which need no kernel.",
     ).tag(config=True)

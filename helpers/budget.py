@@ -11,7 +11,7 @@ import os
 #: Epochs per model while ``nbgrader autograde`` executes the notebook.
 AUTOGRADE_EPOCHS = 1
 #: Training and test images :func:`helpers.load_mnist` keeps while autograding.
-AUTOGRADE_IMAGES = (1_000, 500)
+AUTOGRADE_IMAGES = (500, 250)
 
 
 def autograding() -> bool:
