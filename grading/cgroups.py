@@ -1,9 +1,10 @@
 """Cap how many processes (and threads) a sandbox may run, with a cgroup of the ``pids`` controller.
 
-Each sandbox gets a group of its own, ``<pids root>/grading-<grader pid>/<n>``, whose
+Each sandbox gets a group of its own, ``<pids root>/grading-<grader pid>/sandbox-<random>``, whose
 ``pids.max`` is the cap; the sandboxed command joins it before it starts (:func:`confined`), and
 every process it forks stays in it: a fork bomb stops at the cap, and other sandboxes (other
-students' jobs) keep their own. Empty groups are removed when new ones are made and when the
+students' jobs) keep their own. Empty groups are removed when new ones are made (once older than
+:data:`JOIN_GRACE`, so that a command about to join is not robbed of its group) and when the
 grading process exits.
 
 RLIMIT_NPROC cannot do this: it counts all processes of a user, and does not apply to root. The
@@ -17,11 +18,10 @@ from __future__ import annotations
 import atexit
 import contextlib
 import functools
-import itertools
 import os
+import tempfile
+import time
 from pathlib import Path
-
-_counter = itertools.count()
 
 
 def _mounts() -> list[tuple[str, Path, set[str]]]:
@@ -45,6 +45,10 @@ def _own_group(version: str) -> str:
         ):
             return path.lstrip("/")
     return ""
+
+
+#: Seconds a new group is kept although empty: its command may not have joined it yet.
+JOIN_GRACE = 60.0
 
 
 @functools.cache
@@ -101,11 +105,11 @@ def confined(command: list[str], limit: int) -> list[str]:
     if isinstance(parent, str):
         raise RuntimeError(f"cannot cap the number of processes: {parent}")
     for group in parent.iterdir():  # groups of sandboxes that have ended
-        if group.is_dir():
-            with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):  # gone, or busy: its sandbox still runs
+            if group.is_dir() and time.time() - group.stat().st_mtime > JOIN_GRACE:
                 group.rmdir()
-    group = parent / str(next(_counter))
-    group.mkdir()
+    # A name no other process uses: forked grading processes share this process's folder.
+    group = Path(tempfile.mkdtemp(prefix="sandbox-", dir=parent))
     (group / "pids.max").write_text(str(limit))
     # The shell joins the group, then becomes the command: everything it starts stays inside.
     join = 'echo $$ > "$0/cgroup.procs" && exec "$@"'

@@ -222,11 +222,11 @@ def main(*, assignment: str = "ex09") -> dict[str, float]:
         submission.reset()
         figures["serial"] = seconds(lambda: submission.nbgrader("autograde", assignment))
         serial_marks = submission.marks()
-        runs, recording = {}, 0.0
+        runs, recording, endless = {}, 0.0, 0.0
         for jobs_count in (1, 2):
             submission.reset()
             runs[jobs_count], times = graded(submission.root, assignment, jobs=jobs_count)
-            recording = times["recording"]
+            recording, endless = times["recording"], times["endless_loop"]
             if submission.marks() != serial_marks:
                 raise AssertionError(
                     f"marks with {jobs_count} jobs {submission.marks()} differ from serial "
@@ -242,6 +242,11 @@ def main(*, assignment: str = "ex09") -> dict[str, float]:
                 f"{figures['serial'] / value:.2f}x |"
             )
         say(f"\nScaling from 1 to 2 jobs: {runs[1] / runs[2]:.2f}x. Marks equal serial: yes.")
+        say(
+            f"\nThe submission with an endless loop held its job slot for {endless:.1f} s: the "
+            "notebook's budget in the kernel (`SandboxedExecute.total_timeout`) and, side by side, "
+            "one CPU-time limit in the judge (later calls of the same function fail at once)."
+        )
         core_seconds = runs[2] * (os.cpu_count() or 1) / len(batch_of_8)
         estimate = 300 * max(core_seconds / 16, recording)
         say(
