@@ -144,11 +144,12 @@ class Zygote:
         """Start the zygote, or a new one if the last stopped answering; return its address.
 
         A first zygote is started without waiting: it imports its libraries while the job
-        starts, and :func:`spawn` waits for it to listen. A replacement (a worker killed or
-        stopped the last one) is waited for, and started again if it does not come up.
+        starts, and :func:`spawn` waits for it to listen. Later, the zygote must answer (one
+        that is still starting is waited for); a replacement (a worker killed or stopped the last
+        one) is waited for too, and started again if it does not come up.
         """
         if self._process is not None and self._process.poll() is None:
-            if not self._ready or self.answers():
+            if self.answers() if self._ready else self._comes_up():
                 return self.address
         replacing = self._process is not None
         for _ in range(3 if replacing else 1):
