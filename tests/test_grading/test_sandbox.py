@@ -9,12 +9,10 @@ import subprocess
 import sys
 from collections.abc import Iterator
 
-import nbclient
-import nbformat
 import pytest
+from kernels import execute as run_notebook
 from tests_paths import ROOT
 
-from grading.kernel import SandboxedKernelManager
 from grading.sandbox import Sandbox, SandboxUnavailable
 from grading.student import StudentError, StudentProcess
 from helpers.mnist import EMBEDDED_FILE_NAME, RAW_FILES
@@ -179,16 +177,8 @@ def test_a_sandbox_has_no_network(tmp_path, listener):
 
 
 def test_the_kernel_has_no_network_and_nbgrader_still_reaches_it(tmp_path, listener):
-    notebook = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(CONNECT.format(port=listener))]
-    )
-    nbclient.NotebookClient(
-        notebook,
-        kernel_manager_class=SandboxedKernelManager,
-        resources={"metadata": {"path": str(tmp_path)}},
-        timeout=60,
-    ).execute()
-    printed = notebook.cells[0].outputs[0]["text"].split("\n")[:2]
+    outputs = run_notebook(tmp_path, CONNECT.format(port=listener))
+    printed = outputs[0][0]["text"].split("\n")[:2]
     assert printed == ["ConnectionRefusedError", "['lo']"], (
         f"expected the kernel cut off from the network, got {printed}"
     )

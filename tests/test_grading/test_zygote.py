@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import contextlib
 
-import nbclient
-import nbformat
 import pytest
+from kernels import execute as run_notebook
 from workers import start
 
 from grading import zygote
-from grading.kernel import SandboxedKernelManager
 from grading.sandbox import Sandbox
 from grading.student import StudentError, StudentTimeout
 
@@ -130,14 +128,7 @@ def execute(
     path.mkdir()
     for name, text in (files or {}).items():
         (path / name).write_text(text)
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
-    nbclient.NotebookClient(
-        notebook,
-        kernel_manager_class=SandboxedKernelManager,
-        resources={"metadata": {"path": str(path)}},
-        timeout=60,
-    ).execute()
-    return [cell.outputs for cell in notebook.cells]
+    return run_notebook(path, *sources)
 
 
 def test_a_forked_kernel_runs_a_notebook_as_a_fresh_one_does(kernels):
