@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import functools
+import math
 import os
 import tempfile
 import time
@@ -85,12 +86,18 @@ def unavailable() -> str:
     return parent if isinstance(parent, str) else ""
 
 
-def _remove(parent: Path) -> None:
-    """Remove the empty groups under ``parent``, and ``parent`` once it is empty."""
+def _remove_ended(parent: Path, grace: float = JOIN_GRACE) -> None:
+    """Remove the empty groups under ``parent`` older than ``grace`` seconds (their sandboxes
+    have ended; a younger one may be about to be joined)."""
     for group in parent.iterdir():
-        if group.is_dir():
-            with contextlib.suppress(OSError):  # busy: its sandbox still runs
+        with contextlib.suppress(OSError):  # gone, or busy: its sandbox still runs
+            if group.is_dir() and time.time() - group.stat().st_mtime > grace:
                 group.rmdir()
+
+
+def _remove(parent: Path) -> None:
+    """At exit: remove the empty groups under ``parent``, and ``parent`` once it is empty."""
+    _remove_ended(parent, grace=-math.inf)  # any age: nothing joins a group any more
     with contextlib.suppress(OSError):
         parent.rmdir()
 
@@ -104,10 +111,7 @@ def confined(command: list[str], limit: int) -> list[str]:
     parent = _parent()
     if isinstance(parent, str):
         raise RuntimeError(f"cannot cap the number of processes: {parent}")
-    for group in parent.iterdir():  # groups of sandboxes that have ended
-        with contextlib.suppress(OSError):  # gone, or busy: its sandbox still runs
-            if group.is_dir() and time.time() - group.stat().st_mtime > JOIN_GRACE:
-                group.rmdir()
+    _remove_ended(parent)
     # A name no other process uses: forked grading processes share this process's folder.
     group = Path(tempfile.mkdtemp(prefix="sandbox-", dir=parent))
     (group / "pids.max").write_text(str(limit))
