@@ -121,8 +121,8 @@ def _zygote(course_root: str, role: str) -> zygote.Zygote:
 def lay_out(job: Job, scratch: Path, autograded: Path) -> None:
     """Write the scratch course of ``job`` into ``scratch``: the gradebook, the submission, a
     link to the real course's ``source/`` (whose other files nbgrader copies over the student's),
-    and its ``autograde/`` as a link to ``autograded`` (the kernel zygote's work folder, where
-    the kernel may write)."""
+    and its ``autograde/`` as a link to ``autograded`` (the kernel zygote's work folder, whose
+    notebook folders the forked kernels work on)."""
     (scratch / "gradebook.db").write_bytes(job.gradebook)
     folder = scratch / "submitted" / job.student / job.assignment
     for relative, content in job.files.items():

@@ -128,7 +128,8 @@ class Zygote:
         sandbox: how to confine the zygote and so every process it forks.
         role: what it forks (a key of :data:`ROLES`).
 
-    Its :attr:`work` folder is the one folder the forked processes may write to.
+    Its :attr:`work` folder holds what the forked processes work on; each works in a size-capped
+    copy of its part of it, which the zygote refills before each fork.
     """
 
     def __init__(self, sandbox: Sandbox, role: str = "worker") -> None:
@@ -292,8 +293,8 @@ def _peer_pid(connection: socket.socket) -> int:
 
 
 def work_folder(address: str) -> Path:
-    """The folder the zygote at ``address`` and the processes it forks may write to (workers'
-    bundles and working folders, kernels' notebook folders)."""
+    """The folder of what the zygote at ``address`` forks processes for (workers' bundles and
+    working folders, kernels' notebook folders), which they see as a size-capped copy."""
     return Path(address).parent / "work"
 
 
