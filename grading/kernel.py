@@ -22,7 +22,11 @@ from nbgrader.preprocessors import Execute
 from traitlets import Float, default
 
 from grading import zygote
+from grading.processes import tree_cpu_seconds
 from grading.sandbox import Sandbox
+
+#: Seconds between two readings of the kernel's CPU time while a cell runs.
+CPU_POLL_INTERVAL = 0.25
 
 KERNEL_DIED = (
     "the kernel stopped while running this cell (os._exit, a crash, or the memory cap); later "
@@ -31,6 +35,10 @@ KERNEL_DIED = (
 KERNEL_HUNG = (
     "this cell ran past the {timeout} s limit and did not stop when interrupted, so the kernel "
     "was shut down; later cells were not run. The hidden tests still graded your solution cells."
+)
+CPU_LIMIT_REACHED = (
+    "this cell used its {limit:g} s of CPU time and was interrupted (an endless loop?). The "
+    "hidden tests still graded your solution cells."
 )
 NOT_RUN = (
     "not run: the notebook used up its {budget:g} s of running time while autograding (an "
@@ -87,6 +95,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         )
         return wrapped, kw
 
+    def cpu_seconds(self) -> float:
+        """CPU seconds the kernel's processes used so far (the zygote's tree, or the sandbox's)."""
+        if self._zygote_pid is not None:
+            return tree_cpu_seconds(self._zygote_pid)
+        return tree_cpu_seconds(self.provisioner.process.pid) if self.provisioner else 0.0
+
     async def _async_post_start_kernel(self, **kw: Any) -> None:
         inside = self._zygote_pid
         if inside is None and self._confined:
@@ -120,14 +134,15 @@ class SandboxedExecute(Execute):
     """nbgrader's ``Execute`` whose kernel runs in the sandbox, within a time budget for the whole
     notebook, and which survives losing the kernel.
 
-    A cell that runs past ``Execute.timeout``, or past what is left of ``total_timeout`` (an
-    endless loop), is interrupted by nbgrader, through the message-based interrupt set up above,
-    and execution continues; once the budget is used up, the remaining code cells are recorded as
-    not run. When the kernel dies (``os._exit``, a crash, the memory cap), or ignores the
-    interrupt (it keeps running, so nbclient raises ``CellTimeoutError``), the kernel is shut
-    down, the cell responsible gets an error saying why, the remaining cells are left unrun, and
-    grading goes on: the hidden tests do not need the kernel, so the marks never depend on these
-    limits.
+    A cell that uses ``cell_cpu_limit`` CPU seconds (an endless loop; CPU time, so that a busy
+    machine does not cut honest cells short) is interrupted, and so is one that runs past
+    ``Execute.timeout`` or what is left of ``total_timeout`` (wall-clock backstops for code that
+    sleeps or waits), through the message-based interrupt set up above; execution continues, and
+    once the budget is used up, the remaining code cells are recorded as not run. When the kernel
+    dies (``os._exit``, a crash, the memory cap), or ignores the interrupt (it keeps running, so
+    nbclient raises ``CellTimeoutError``), the kernel is shut down, the cell responsible gets an
+    error saying why, the remaining cells are left unrun, and grading goes on: the hidden tests do
+    not need the kernel, so the marks never depend on these limits.
     """
 
     total_timeout = Float(
@@ -136,15 +151,51 @@ class SandboxedExecute(Execute):
         "are recorded as not run. The marks come from the hidden tests, which need no kernel.",
     ).tag(config=True)
 
+    cell_cpu_limit = Float(
+        10.0,
+        help="CPU seconds one cell may use in the kernel before it is interrupted (0: no limit).",
+    ).tag(config=True)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["kernel_manager_class"] = SandboxedKernelManager
         super().__init__(*args, **kwargs)
         self.kernel_lost = False
         self._deadline = float("inf")
+        self._cpu_limit_reached = False
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict, *args: Any) -> tuple:
-        self.kernel_lost, self._deadline = False, time.monotonic() + self.total_timeout
-        return super().preprocess(nb, resources, *args)
+        started = time.monotonic()
+        self.kernel_lost, self._deadline = False, started + self.total_timeout
+        result = super().preprocess(nb, resources, *args)
+        self.log.info("The kernel ran the notebook in %.1f s", time.monotonic() - started)
+        return result
+
+    async def async_execute_cell(self, cell: NotebookNode, *args: Any, **kwargs: Any) -> Any:
+        """Execute ``cell`` while a watchdog interrupts it past ``cell_cpu_limit``."""
+        if cell.cell_type != "code" or not self.cell_cpu_limit:
+            return await super().async_execute_cell(cell, *args, **kwargs)
+        self._cpu_limit_reached = False
+        watchdog = asyncio.ensure_future(self._interrupt_past_cpu_limit())
+        try:
+            reply = await super().async_execute_cell(cell, *args, **kwargs)
+        finally:
+            watchdog.cancel()
+        if self._cpu_limit_reached:
+            cell.outputs.append(
+                error_output("CPULimit", CPU_LIMIT_REACHED.format(limit=self.cell_cpu_limit))
+            )
+        return reply
+
+    execute_cell = run_sync(async_execute_cell)
+
+    async def _interrupt_past_cpu_limit(self) -> None:
+        """Interrupt the kernel once it used ``cell_cpu_limit`` CPU seconds from now."""
+        start = self.km.cpu_seconds()
+        while self.km.cpu_seconds() - start < self.cell_cpu_limit:
+            await asyncio.sleep(CPU_POLL_INTERVAL)
+        self.log.warning("A cell used %g s of CPU time; interrupting it", self.cell_cpu_limit)
+        self._cpu_limit_reached = True
+        await self.km.interrupt_kernel()
 
     def _get_timeout(self, cell: NotebookNode | None) -> int | None:
         """The cell's limit: ``Execute.timeout``, or less when less of the budget is left."""

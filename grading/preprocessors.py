@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -176,7 +177,9 @@ class RunHiddenTests(NbGraderPreprocessor):
         if run is None:
             return nb, resources
         test_cells = self.test_cells(nb, instructor_cells(resources))
+        waited = time.monotonic()
         entries, output = run.result()
+        self.log.info("Waited %.1f s for the hidden tests", time.monotonic() - waited)
         for entry in entries:
             if entry.get("grader_error"):
                 self.log.error(

@@ -75,6 +75,19 @@ def student(
         process.close()
 
 
+@pytest.fixture(autouse=True)
+def cpu_limit(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test marked ``cpu_limit(seconds)`` (or in a module so marked) gives each call into the
+    student's code that many CPU seconds instead of ``--task-timeout``: a task whose honest calls
+    take milliseconds then costs little when it loops endlessly."""
+    marker = request.node.get_closest_marker("cpu_limit")
+    if marker is None or "student" not in request.fixturenames:
+        yield
+        return
+    with request.getfixturevalue("student").cpu_limit(marker.args[0]):
+        yield
+
+
 def failure_message(excinfo: pytest.ExceptionInfo) -> tuple[str, bool]:
     """The message for the student, and whether the grader itself failed."""
     error = excinfo.value
@@ -130,6 +143,9 @@ class Recorder:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "cuda: needs a CUDA GPU and full MNIST")
+    config.addinivalue_line(
+        "markers", "cpu_limit(seconds): CPU seconds each call into the student's code may use"
+    )
     path = config.getoption("--report")
     if path is not None:
         config.pluginmanager.register(Recorder(path), "judge-recorder")

@@ -10,6 +10,7 @@ per test.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -18,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -211,6 +212,17 @@ class StudentProcess:
                 message += f" (these solution cells failed to run: {failed})"
             raise StudentError(message)
         return wire.decode(reply["value"])
+
+    @contextlib.contextmanager
+    def cpu_limit(self, seconds: float) -> Iterator[None]:
+        """Within the block, each request may use at most ``seconds`` CPU seconds (never more
+        than the configured limit)."""
+        configured = self.timeout
+        self.timeout = min(seconds, configured)
+        try:
+            yield
+        finally:
+            self.timeout = configured
 
     def take_tampered(self) -> list[str]:
         """Library names the student's code replaced (and the worker restored) since the last

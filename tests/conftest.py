@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -13,8 +14,27 @@ from nbformat import NotebookNode
 from tests_paths import ASSIGNMENT, ROOT
 from variants import ALTERNATIVE_STUDENTS, ALTERNATIVES, MALFORMED, WRONG, WRONG_STUDENTS
 
+from grading import zygote
 from grading.course import copy_course
+from grading.sandbox import Sandbox
 from grading.submissions import fill, read, solution_sources
+
+
+@pytest.fixture(scope="session")
+def worker_zygote() -> Iterator[zygote.Zygote]:
+    """One worker zygote in the course's sandbox for the session (forking a worker takes 0.2 s
+    where a fresh one spends 4 s importing torch)."""
+    keeper = zygote.Zygote(Sandbox())
+    yield keeper
+    keeper.close()
+
+
+@pytest.fixture
+def forked_workers(worker_zygote: zygote.Zygote, monkeypatch: pytest.MonkeyPatch) -> zygote.Zygote:
+    """The test's student workers are forked by the session's zygote, as in a batch (which names
+    it in the environment); the zygote is returned."""
+    monkeypatch.setenv(zygote.WORKER.address_variable, worker_zygote.ensure())
+    return worker_zygote
 
 
 class Course:

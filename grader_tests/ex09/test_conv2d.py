@@ -7,8 +7,11 @@ import numpy as np
 import pytest
 import reference
 from library_use import check_implemented_by_hand
+from thresholds import NUMPY_TASK_CPU_SECONDS
 
 from helpers.expect import expect_array, expect_unchanged
+
+pytestmark = pytest.mark.cpu_limit(NUMPY_TASK_CPU_SECONDS)
 
 HINT = (
     "flip the kernel in both axes and slide it over x padded with kh // 2 rows and kw // 2 columns"

@@ -1,9 +1,13 @@
 """Hidden tests of `add_padding_1d(x, filter_size)`: filter_size // 2 zeros on each side, float."""
 
 import numpy as np
+import pytest
 import reference
+from thresholds import NUMPY_TASK_CPU_SECONDS
 
 from helpers.expect import expect_array, expect_unchanged
+
+pytestmark = pytest.mark.cpu_limit(NUMPY_TASK_CPU_SECONDS)
 
 HINT = "pad filter_size // 2 zeros on both sides"
 

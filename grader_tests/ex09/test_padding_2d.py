@@ -1,9 +1,13 @@
 """Hidden tests of `add_padding_2d(x, filter_shape)`: kh // 2 rows and kw // 2 columns of zeros."""
 
 import numpy as np
+import pytest
 import reference
+from thresholds import NUMPY_TASK_CPU_SECONDS
 
 from helpers.expect import expect_array, expect_unchanged
+
+pytestmark = pytest.mark.cpu_limit(NUMPY_TASK_CPU_SECONDS)
 
 HINT = "pad kh // 2 rows at top and bottom and kw // 2 columns at left and right"
 

@@ -1,9 +1,13 @@
 """Hidden tests of `sobel_edges(image, threshold)`, with a correct 2-D convolution swapped in."""
 
 import numpy as np
+import pytest
 import reference
+from thresholds import NUMPY_TASK_CPU_SECONDS
 
 from helpers.expect import expect_array
+
+pytestmark = pytest.mark.cpu_limit(NUMPY_TASK_CPU_SECONDS)
 
 HINT = (
     "edges are where np.hypot(gx, gy) > threshold, with gx, gy the image convolved with "

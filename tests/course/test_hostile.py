@@ -25,6 +25,7 @@ from grading.submissions import fill, solution_sources
 #: in the kernel.
 LIMITS = """
 c.RunHiddenTests.task_timeout = 8.0
+c.SandboxedExecute.cell_cpu_limit = 5.0
 c.Execute.timeout = 10
 c.SandboxedExecute.total_timeout = 20.0
 c.Sandbox.memory_limit = 2 * 1024**3

@@ -11,6 +11,9 @@ from workers import start
 
 from grading.student import LibraryUsed, StudentProcess
 
+#: Workers are forked by a zygote, as in a batch (fresh ones are tested by the nbgrader runs).
+pytestmark = pytest.mark.usefixtures("forked_workers")
+
 TRIPWIRES = ["numpy.convolve", "numpy._core.multiarray.correlate", "scipy.signal.convolve2d"]
 
 TWO_LAYERS = """

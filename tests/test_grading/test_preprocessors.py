@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 
+import nbformat
 from nbformat.notebooknode import from_dict
 from nbgrader.preprocessors import Execute, LimitOutput, SaveAutoGrades
 from tests_paths import ROOT
@@ -90,4 +92,30 @@ def test_huge_outputs_are_cut_with_a_note():
     assert len(text.text) < 21_000 and "output cut" in text.text, f"got {len(text.text)} chars"
     assert "image/png" not in image.data and "removed" in image.data["text/plain"], (
         f"got {image.data}"
+    )
+
+
+def test_a_cell_past_its_cpu_limit_is_interrupted_and_later_cells_still_run(tmp_path):
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("while True:\n    pass"),
+            nbformat.v4.new_code_cell("import time\ntime.sleep(3)\nprint('slept')"),
+            nbformat.v4.new_code_cell("print('after')"),
+        ]
+    )
+    execute = SandboxedExecute(cell_cpu_limit=2.0, timeout=60, total_timeout=120.0)
+    started = time.monotonic()
+    execute.preprocess(notebook, {"metadata": {"path": str(tmp_path)}})
+    elapsed = time.monotonic() - started
+    looping, sleeping, last = (cell.outputs for cell in notebook.cells)
+    names = [output.get("ename") for output in looping]
+    assert names == ["KeyboardInterrupt", "CPULimit"], (
+        f"expected the endless loop interrupted with a CPULimit note, got outputs {looping}"
+    )
+    assert [o.get("text") for o in sleeping] == ["slept\n"], (
+        f"a cell that sleeps uses no CPU time and should finish, got {sleeping}"
+    )
+    assert [o.get("text") for o in last] == ["after\n"], f"expected 'after', got {last}"
+    assert elapsed < 40, (
+        f"expected the loop stopped after about 2 s of CPU time, took {elapsed:.0f} s"
     )

@@ -13,6 +13,9 @@ from workers import start
 
 from grading.student import StudentCrashed, StudentError, StudentTimeout
 
+#: Workers are forked by a zygote, as in a batch (fresh ones are tested by the nbgrader runs).
+pytestmark = pytest.mark.usefixtures("forked_workers")
+
 
 def test_call_returns_the_result_and_the_arguments_afterwards():
     process = start({"double": "def double(x):\n    x *= 2\n    return x + 0"})

@@ -38,15 +38,10 @@ CELLS = {
 }
 
 
-@pytest.fixture(scope="module")
-def owner():
-    """A zygote in the course's sandbox, named in the environment as the batch grader does."""
-    monkeypatch = pytest.MonkeyPatch()
-    keeper = zygote.Zygote(Sandbox())
-    monkeypatch.setenv(zygote.WORKER.address_variable, keeper.ensure())
-    yield keeper
-    monkeypatch.undo()
-    keeper.close()
+@pytest.fixture
+def owner(forked_workers):
+    """The session's worker zygote, named in the environment as the batch grader does."""
+    return forked_workers
 
 
 def test_a_forked_worker_answers_and_an_endless_loop_costs_only_its_call(owner):

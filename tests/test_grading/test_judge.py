@@ -1,0 +1,44 @@
+"""The judge runs hidden pytest modules against a submission and reports each test."""
+
+from __future__ import annotations
+
+import pytest
+
+from grading.judge import start_judge
+
+CELLS = (
+    "import time\n"
+    "def busy(seconds):\n"
+    "    end = time.process_time() + seconds\n"
+    "    while time.process_time() < end:\n"
+    "        pass\n"
+    "    return seconds\n"
+)
+TEST = '''
+def test_busy(student):
+    """a call that computes for 1.5 CPU seconds"""
+    assert student.call("busy", 1.5)[0] == 1.5
+'''
+
+
+@pytest.mark.usefixtures("forked_workers")
+def test_a_module_marked_cpu_limit_gives_each_call_that_much_cpu_time(tmp_path):
+    (tmp_path / "test_unmarked.py").write_text(TEST)
+    (tmp_path / "test_marked.py").write_text(
+        "import pytest\npytestmark = pytest.mark.cpu_limit(0.5)\n" + TEST
+    )
+    entries, output = start_judge(
+        {"preamble": [], "cells": [{"grade_id": "cells", "source": CELLS}]},
+        tests=tmp_path,
+        modules=["test_unmarked", "test_marked"],
+        task_timeout=10.0,
+        task_wall_timeout=60.0,
+        timeout=120.0,
+    ).result()
+    outcomes = {entry["module"]: (entry["outcome"], entry.get("message", "")) for entry in entries}
+    assert outcomes["test_unmarked"][0] == "passed", (
+        f"expected the call to pass within --task-timeout 10, got {outcomes}\n{output[-2000:]}"
+    )
+    assert (
+        outcomes["test_marked"][0] == "failed" and "0.5 s of CPU time" in outcomes["test_marked"][1]
+    ), f"expected the marked module's call stopped after 0.5 CPU seconds, got {outcomes}"
