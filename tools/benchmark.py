@@ -243,9 +243,10 @@ def main(*, assignment: str = "ex09") -> dict[str, float]:
             )
         say(f"\nScaling from 1 to 2 jobs: {runs[1] / runs[2]:.2f}x. Marks equal serial: yes.")
         say(
-            f"\nThe submission with an endless loop held its job slot for {endless:.1f} s: the "
-            "notebook's budget in the kernel (`SandboxedExecute.total_timeout`) and, side by side, "
-            "one CPU-time limit in the judge (later calls of the same function fail at once)."
+            f"\nThe submission with an endless loop held its job slot for {endless:.1f} s: its "
+            "cell's CPU-time limit in the kernel (`SandboxedExecute.cell_cpu_limit`) and, side by "
+            "side, the hidden module's CPU-time limit per call in the judge (`cpu_limit` marker; "
+            "later calls of the same function fail at once)."
         )
         core_seconds = runs[2] * (os.cpu_count() or 1) / len(batch_of_8)
         estimate = 300 * max(core_seconds / 16, recording)
