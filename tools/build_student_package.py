@@ -13,6 +13,7 @@ wheel's path.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -56,8 +57,8 @@ def pyproject(version: str) -> str:
         "[tool.setuptools]\n"
         'packages = ["helpers", "helpers.data"]\n\n'
         "[tool.setuptools.package-data]\n"
-        f'"helpers.data" = {list(DATA_FILES)}\n'
-    ).replace("'", '"')
+        f'"helpers.data" = {json.dumps(list(DATA_FILES))}\n'
+    )
 
 
 def build(out: Path) -> Path:

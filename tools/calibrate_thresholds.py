@@ -26,11 +26,12 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grader_tests" / "ex09"))
+import models  # noqa: E402
 import reference  # noqa: E402
 import thresholds  # noqa: E402
 
 from grading import probes  # noqa: E402
-from helpers.mnist import data_dir, full_mnist_present, mnist_array  # noqa: E402
+from helpers.mnist import data_dir, full_mnist_present  # noqa: E402
 
 
 def threshold(accuracies: np.ndarray) -> float:
@@ -78,7 +79,7 @@ def time_to_cuda_thresholds(device: str = "cuda") -> list[dict]:
     full = full_mnist_present(data_dir())
     data = "full" if full else "subset"
     budget = thresholds.CUDA_STEPS[data]
-    labels = mnist_array(data_dir(), "labels", train=False, full=full)
+    labels = models.mnist_test_labels(full)
     started = time.perf_counter()
     torch.zeros(1, device=device).sum().item()
     start, rows = time.perf_counter() - started, []
@@ -110,7 +111,7 @@ def main(
     default = (
         thresholds.CUDA_STEPS["full" if full else "subset"] if cuda_budget else thresholds.CPU_STEPS
     )
-    labels = mnist_array(data_dir(), "labels", train=False, full=full)
+    labels = models.mnist_test_labels(full)
     data = "full MNIST" if full else "the embedded subset"
     print(f"{seeds} seeds, data: {data}, Adam lr 1e-3, batch 64, one thread, on {device}")
     print(

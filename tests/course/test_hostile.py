@@ -21,8 +21,8 @@ from tests_paths import ASSIGNMENT, ROOT
 from grading.submissions import fill, solution_sources
 
 #: Tighter limits than the course's, so that the hanging cases take seconds, not minutes: the
-#: honest student's slowest call (training CNN) uses about 2.5 s of CPU time, its notebook about 7 s
-#: in the kernel.
+#: honest student's slowest call (training CNN) uses about 2.5 s of CPU time, its slowest notebook
+#: cell about 3 s and the whole notebook about 4 s in the kernel.
 LIMITS = """
 c.RunHiddenTests.task_timeout = 8.0
 c.SandboxedExecute.cell_cpu_limit = 5.0

@@ -48,12 +48,8 @@ def test_the_package_holds_the_helpers_and_the_embedded_subset_only(wheel):
     assert not private, f"expected nothing of the grader or the master notebook, got {private}"
     outside = [n for n in names if not n.startswith(("helpers/", "cnn_exercises_helpers-"))]
     assert not outside, f"expected only helpers/ and the package's metadata, got {outside}"
-    leaked = {
-        name: line
-        for name, text in texts.items()
-        for line in hidden_test_lines() | {"### BEGIN SOLUTION"}
-        if line in text
-    }
+    forbidden = hidden_test_lines() | {"### BEGIN SOLUTION"}
+    leaked = {name: line for name, text in texts.items() for line in forbidden if line in text}
     assert not leaked, f"expected no solution marker or hidden-test line, got {leaked}"
 
 
