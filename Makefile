@@ -8,7 +8,7 @@ NBGRADER := $(BIN)/nbgrader
 # nbgrader runs `alembic` and `jupyter` from PATH: use the ones of .venv.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup setup-browser release autograde report feedback export demo lab test test-fast lint format benchmark \
+.PHONY: setup setup-browser release publish roster due-dates collect autograde report feedback return-feedback export demo lab test test-fast lint format benchmark \
 	samples student-package clean
 
 setup: $(STAMP)  ## create .venv from the pinned dependencies (does nothing when up to date)
@@ -34,6 +34,20 @@ setup-browser: setup  ## Debian's chromium for the browser tests (without it the
 release: setup  ## source/ -> release/ (nbgrader generate_assignment)
 	$(NBGRADER) generate_assignment $(ASSIGNMENT) --force
 
+publish: setup  ## release/ -> the exchange, where students fetch it (nbgrader release_assignment)
+	$(NBGRADER) release_assignment $(ASSIGNMENT) --force
+
+ROSTER ?= students.csv
+roster: setup  ## import the roster: id,first_name,last_name,email (nbgrader db student import)
+	$(NBGRADER) db student import $(ROSTER)
+
+DUE_DATES ?= assignments.csv
+due-dates: setup  ## import due dates: name,duedate (nbgrader db assignment import)
+	$(NBGRADER) db assignment import $(DUE_DATES)
+
+collect: setup  ## the exchange -> submitted/ (nbgrader collect; keeps each latest submission)
+	$(NBGRADER) collect $(ASSIGNMENT) --update
+
 JOBS ?= $(shell nproc)
 autograde: setup  ## submitted/ -> autograde/ in parallel (JOBS=N; SCHEDULER=tcp://HOST:8786 for Dask)
 	$(BIN)/python -m grading.batch $(ASSIGNMENT) --jobs $(JOBS) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
@@ -43,6 +57,9 @@ report: setup  ## gradebook + autograde/ -> report-$(ASSIGNMENT).csv and .png (t
 
 feedback: setup  ## autograde/ -> feedback/ (nbgrader generate_feedback)
 	$(NBGRADER) generate_feedback $(ASSIGNMENT) --force
+
+return-feedback: feedback  ## feedback/ -> the exchange, where students fetch it (nbgrader release_feedback)
+	$(NBGRADER) release_feedback $(ASSIGNMENT)
 
 export: setup  ## gradebook -> grades.csv (nbgrader export)
 	$(NBGRADER) export

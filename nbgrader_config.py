@@ -12,6 +12,17 @@ c.CourseDirectory.root = str(COURSE_ROOT)
 c.CourseDirectory.course_id = "cnn-exercises"
 c.CourseDirectory.autograded_directory = "autograde"
 
+# The exchange through which assignments are released, submitted and returned on a shared JupyterHub
+# (README: "Running a course on a shared JupyterHub"). Students read the same setting from
+# hub/nbgrader_config.py, installed as /etc/jupyter/nbgrader_config.py in their image.
+c.Exchange.root = "/srv/nbgrader/exchange"
+
+# Late submissions lose 10 % of a notebook's score per started day past the due date, which comes
+# from the gradebook (`make due-dates`: nbgrader db assignment import assignments.csv).
+c.AssignLatePenalties.plugin_class = "grading.late.PenaltyPerDay"
+c.PenaltyPerDay.share_per_day = 0.1
+c.PenaltyPerDay.grace_seconds = 5 * 60
+
 # The kernel's limits while autograding (training cells train one epoch on a small budget then; the
 # slowest honest cell takes about 3 s, the whole notebook about 4 s). A cell is interrupted after
 # 10 CPU seconds (an endless loop; CPU time, which a busy machine does not inflate); one cell, and

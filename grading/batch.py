@@ -7,7 +7,8 @@ return the autograded notebooks as data; this process alone writes the gradebook
 result through nbgrader's own autograde pipeline (:mod:`grading.replay`), so marks, reports,
 feedback, export and formgrader are those of a serial ``nbgrader autograde``. A job that fails,
 hangs past its limit or loses its worker costs only its own student, who is reported; running the
-command again grades only the students not graded yet (``--force`` regrades everyone).
+command again grades only the students not graded yet, or whose submission was collected again
+since (``--force`` regrades everyone).
 
 Usage: ``python -m grading.batch ASSIGNMENT [--jobs N] [--student ID ...] [--scheduler ADDRESS]
 [--force]`` in the course root (``make autograde``).
@@ -26,11 +27,13 @@ import time
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
+from nbgrader.utils import parse_utc
 
 from grading import course, report
 from grading.intake import intake
@@ -49,11 +52,16 @@ class Outcome:
     score: float | None = None
     max_score: float | None = None
     error: str = ""
+    late_penalty: float = 0.0
 
     def line(self) -> str:
+        """``student  score / max  graded`` (the score after any late penalty), or the reason it
+        was not graded."""
         if self.error:
             return f"{self.student:<24} {'-':>13}  not graded: {self.error}"
-        return f"{self.student:<24} {f'{self.score:g} / {self.max_score:g}':>13}  graded"
+        score = f"{self.score - self.late_penalty:g} / {self.max_score:g}"
+        late = f" (late: {self.score:g} - {self.late_penalty:g})" if self.late_penalty else ""
+        return f"{self.student:<24} {score:>13}  graded{late}"
 
 
 def registered(coursedir: CourseDirectory, assignment: str) -> bool:
@@ -88,14 +96,28 @@ def submitted_students(coursedir: CourseDirectory, assignment: str) -> list[str]
     return sorted(path.name for path in root.glob("*") if (path / assignment).is_dir())
 
 
-def is_graded(coursedir: CourseDirectory, gradebook: Gradebook, assignment: str, student: str):
-    """Whether the student's submission is in the gradebook and its autograded notebooks exist."""
+def submitted_at(folder: Path) -> datetime | None:
+    """When the submission in ``folder`` was made (its ``timestamp.txt``, as nbgrader reads it:
+    naive UTC), or None without a readable one."""
+    try:
+        return parse_utc((folder / "timestamp.txt").read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError, ValueError, OverflowError):
+        return None
+
+
+def is_graded(
+    coursedir: CourseDirectory, gradebook: Gradebook, assignment: str, student: str
+) -> bool:
+    """Whether the student's current submission is graded: the gradebook has it, with the time of
+    the submitted folder (a resubmission collected since then is not graded yet), and its
+    autograded notebooks exist."""
     folder = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
     try:
-        gradebook.find_submission(assignment, student)
+        submission = gradebook.find_submission(assignment, student)
     except MissingEntry:
         return False
-    return any(folder.glob("*.ipynb"))
+    current = submitted_at(submission_folder(coursedir, assignment, student))
+    return submission.timestamp == current and any(folder.glob("*.ipynb"))
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -170,7 +192,12 @@ def replay(api, results: Path, assignment: str, result: JobResult) -> Outcome:
         return Outcome(result.student, error=result.error or reason(replayed))
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         submission = gradebook.find_submission(assignment, result.student)
-        return Outcome(result.student, submission.score, submission.max_score)
+        return Outcome(
+            result.student,
+            submission.score,
+            submission.max_score,
+            late_penalty=submission.late_submission_penalty,
+        )
 
 
 def main(

@@ -1,6 +1,8 @@
 """Demo of the whole course cycle on the bundled samples.
 
-Releases the assignment, copies the sample submissions into the submitted folder, autogrades them
+Releases the assignment, imports the samples' roster and due date into the gradebook (with
+nbgrader's ``db student import`` and ``db assignment import``, as an instructor would), copies the
+sample submissions into the submitted folder as ``nbgrader collect`` would, autogrades them
 in parallel (:mod:`grading.batch`; one failure does not stop the others, and its summary says what
 each scored), writes feedback and ``grades.csv``.
 Usage: ``python -m grading.demo [--assignment ex09]`` (``make demo``).
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -27,6 +30,13 @@ def check(result: dict, what: str) -> None:
         sys.exit(f"{what} failed:\n{result.get('error') or result.get('log')}")
 
 
+def nbgrader(root: Path, *arguments: str) -> None:
+    """Run an ``nbgrader`` command of this environment in the course root; stop if it fails."""
+    command = [str(Path(sys.executable).parent / "nbgrader"), *arguments]
+    if subprocess.run(command, cwd=root).returncode != 0:
+        sys.exit(f"{' '.join(['nbgrader', *arguments])} failed")
+
+
 def main(
     *, assignment: str = "ex09", samples: Path = SAMPLES_DIR, root: Path = course.COURSE_ROOT
 ) -> int:
@@ -34,7 +44,8 @@ def main(
 
     Args:
         assignment: the assignment to release and grade.
-        samples: folder mirroring the course's submitted folder, with the sample submissions.
+        samples: the roster (``students.csv``), the due date (``assignments.csv``) and a folder
+            mirroring the course's submitted folder with the sample submissions.
         root: the course root (where ``nbgrader_config.py`` is).
     """
     warnings.filterwarnings(
@@ -46,6 +57,8 @@ def main(
         api.generate_assignment(assignment, force=True),
         f"nbgrader generate_assignment {assignment}",
     )
+    nbgrader(root, "db", "student", "import", str(samples / "students.csv"))
+    nbgrader(root, "db", "assignment", "import", str(samples / "assignments.csv"))
     submitted = Path(coursedir.root) / coursedir.submitted_directory
     students = sorted(path.name for path in (samples / coursedir.submitted_directory).iterdir())
     for student in students:

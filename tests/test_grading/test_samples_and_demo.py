@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 from conftest import Course
 from tests_paths import ASSIGNMENT, ROOT
@@ -14,6 +16,10 @@ def test_committed_samples_are_up_to_date():
         path = ROOT / "samples" / "submitted" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
         assert path.is_file() and path.read_bytes() == content, (
             f"{path} is stale or missing: run `make samples`"
+        )
+        timestamp = path.parent / "timestamp.txt"
+        assert timestamp.read_text() == samples.SUBMITTED_AT[student], (
+            f"{timestamp} should say {samples.SUBMITTED_AT[student]!r}: run `make samples`"
         )
 
 
@@ -32,14 +38,27 @@ def test_demo_grades_the_samples_and_reports_the_broken_one(tmp_path, capsys):
     assert "22 / 22" in lines["perfect"], (
         f"the perfect sample should score 22 / 22, got {lines['perfect']!r}"
     )
-    assert "graded" in lines["partial"] and "22 / 22" not in lines["partial"], (
-        f"got {lines['partial']!r}"
+    assert "graded (late: " in lines["partial"] and "22 / 22" not in lines["partial"], (
+        f"the partial sample, a day late, should be graded with a late penalty, got "
+        f"{lines['partial']!r}"
     )
     assert "not graded: NotJSONError" in lines["broken"], (
         f"the broken sample should be reported, got {lines['broken']!r}"
     )
-    rows = (course.root / "grades.csv").read_text().splitlines()
-    assert len(rows) == 4, f"expected a header and 3 students in grades.csv, got {rows}"
+    rows = {row["student_id"]: row for row in csv.DictReader(open(course.root / "grades.csv"))}
+    assert sorted(rows) == ["broken", "partial", "perfect"], (
+        f"expected the 3 sample students in grades.csv, got {sorted(rows)}"
+    )
+    assert (rows["perfect"]["first_name"], rows["perfect"]["last_name"]) == ("Grace", "Hopper"), (
+        f"expected the roster's name of the perfect sample, got {rows['perfect']}"
+    )
+    partial = rows["partial"]
+    assert float(partial["late_submission_penalty"]) == pytest.approx(
+        0.1 * float(partial["raw_score"])
+    ), f"the partial sample is one started day late: expected a 10 % penalty, got {partial}"
+    assert float(rows["perfect"]["late_submission_penalty"]) == 0, (
+        f"the perfect sample came before the due date, got {rows['perfect']}"
+    )
     assert (course.root / "feedback" / "perfect" / ASSIGNMENT / f"{ASSIGNMENT}.html").is_file(), (
         "feedback missing"
     )
