@@ -107,24 +107,43 @@ class LabServer:
             self.process.kill()
 
 
-def start_lab(root: Path, log: Path, timeout: float = 90) -> LabServer:
-    """Start JupyterLab on ``root`` (its working folder, so nbgrader finds the course's config) on a
-    free loopback port, and wait until it answers."""
+#: Turns JupyterLab's command line and its environment into the command to start: runs it as
+#: another user, say (:meth:`accounts.Student.command`).
+Launcher = Callable[[list[str], dict[str, str]], list[str]]
+
+
+def start_lab(
+    root: Path,
+    log: Path,
+    timeout: float = 90,
+    *,
+    python: Path = Path(sys.executable),
+    launch: Launcher | None = None,
+) -> LabServer:
+    """Start JupyterLab of ``python``'s environment on ``root`` (its working folder, so nbgrader
+    finds the course's config) on a free loopback port, and wait until it answers.
+
+    Without ``launch`` it runs as this process's user with its environment; with it, as
+    ``launch`` says, with only the variables JupyterLab needs (``root`` must then be writable
+    by that user).
+    """
     port, token = free_port(), secrets.token_hex(16)
     runtime_dir = root / ".jupyter-runtime"
     settings_dir = root / ".jupyterlab-settings"
     news = settings_dir / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     news.parent.mkdir(parents=True, exist_ok=True)
     news.write_text(json.dumps({"fetchNews": "false"}))  # no "Jupyter news?" toast over the page
-    bin_dir = Path(sys.executable).parent
-    env = {
-        **os.environ,
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-        "JUPYTER_RUNTIME_DIR": str(runtime_dir),
-    }
+    runtime_dir.mkdir(mode=0o700, exist_ok=True)
+    owner = root.stat()  # the server's own folders belong to whoever owns root
+    for folder in (runtime_dir, settings_dir):
+        for path in (folder, *folder.rglob("*")):
+            os.chown(path, owner.st_uid, owner.st_gid)
+    variables = {"JUPYTER_RUNTIME_DIR": str(runtime_dir)}
+    bin_dir = python.parent
     command = [
-        str(bin_dir / "jupyter"),
-        "lab",
+        str(python),
+        "-m",
+        "jupyterlab",
         "--no-browser",
         "--allow-root",  # CI and containers run as root
         "--ServerApp.ip=127.0.0.1",
@@ -134,6 +153,11 @@ def start_lab(root: Path, log: Path, timeout: float = 90) -> LabServer:
         f"--LabApp.user_settings_dir={settings_dir}",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
+    if launch is None:
+        path = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+        env: dict[str, str] | None = {**os.environ, **variables, "PATH": path}
+    else:
+        command, env = launch(command, variables), None
     with open(log, "w") as output:
         process = subprocess.Popen(
             command, cwd=root, env=env, stdout=output, stderr=subprocess.STDOUT

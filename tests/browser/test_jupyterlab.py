@@ -9,29 +9,21 @@ no browser is installed.
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from conftest import Course
 from lab_server import LabServer, start_lab
-from tests_paths import ASSIGNMENT, ROOT
+from pages import NEEDS_BROWSER, TIMEOUT_MS, browser, page, playwright, screenshot  # noqa: F401
+from tests_paths import ASSIGNMENT
 
 from grading.submissions import fill, solution_sources
 
-playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(CHROMIUM is None, reason="no chromium: run `make setup-browser`"),
-]
+pytestmark = NEEDS_BROWSER
 
-ARTIFACTS = ROOT / "artifacts" / "browser"
 NOTEBOOK = f"release/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
 STUDENT = "alice"
-TIMEOUT_MS = 120_000
 
 #: Stands in for the CNN the student trains earlier in the notebook (a small one, one epoch on the
 #: embedded MNIST subset), so that the DrawingPad's prediction means something.
@@ -56,6 +48,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     """JupyterLab on a course copy with the released assignment and one autograded submission."""
     course = Course(tmp_path_factory.mktemp("lab"))
     course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
+    (course.root / "students.csv").write_text(
+        f"id,first_name,last_name,email\n{STUDENT},Alice,Liddell,alice@example.org\n"
+    )
+    course.nbgrader("db", "student", "import", "students.csv")
     solutions = solution_sources(course.notebook("source"))
     course.submit(STUDENT, fill(course.notebook("release"), solutions))
     course.run(sys.executable, "-m", "grading.intake", ASSIGNMENT)
@@ -63,30 +59,6 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     server = start_lab(course.root, course.root / "jupyterlab.log")
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser) -> Iterator:
-    context = browser.new_context(viewport={"width": 1200, "height": 1600})
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
-
-
-def screenshot(target, name: str) -> Path:
-    """Save a screenshot of a page or element as ``artifacts/browser/<name>.png``."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    target.screenshot(path=str(path))
-    return path
 
 
 def open_notebook(page, lab: LabServer, path: str) -> None:
@@ -195,7 +167,8 @@ def test_drawing_pad_draws_predicts_blurs_and_resets(page, lab):
 
 
 def test_formgrader_lists_the_assignment_and_the_autograded_submission(page, lab):
-    """nbgrader's formgrader shows ex09 and the autograded submission of the student."""
+    """nbgrader's formgrader shows ex09 and the autograded submission of the student, by the
+    name the roster gives."""
     page.goto(lab.url("formgrader"))
     playwright.expect(page.get_by_role("link", name=ASSIGNMENT).first).to_be_visible()
     screenshot(page, "formgrader")
@@ -203,4 +176,5 @@ def test_formgrader_lists_the_assignment_and_the_autograded_submission(page, lab
     row = page.locator("tr", has_text=STUDENT).first
     playwright.expect(row).to_be_visible()
     playwright.expect(row).to_contain_text("22")
+    playwright.expect(row).to_contain_text("Liddell, Alice")
     screenshot(page, "formgrader_submissions")

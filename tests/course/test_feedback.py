@@ -3,28 +3,9 @@
 from __future__ import annotations
 
 import html
-import json
-import re
 
-from tests_paths import ASSIGNMENT, ROOT
-
-
-def hidden_lines(submission: str) -> set[str]:
-    """Distinctive lines of the hidden test suites that are not in the student's own ``submission``
-    (a reference solution shares lines with what a student may write, and feedback shows it)."""
-    return {
-        line.strip()
-        for path in (ROOT / "grader_tests").rglob("*.py")
-        for line in path.read_text().splitlines()
-        if len(line.strip()) > 25
-        and not line.strip().startswith(("import ", "from ", "#", '"""'))
-        and json.dumps(line.strip())[1:-1] not in submission
-    }
-
-
-def page_text(page: str) -> str:
-    """The text of an HTML page, tags removed and entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", "", page))
+from leaks import hidden_lines, leaked, page_text
+from tests_paths import ASSIGNMENT
 
 
 def test_leak_check_finds_a_planted_hidden_line():
@@ -33,8 +14,8 @@ def test_leak_check_finds_a_planted_hidden_line():
         + html.escape("    expected = reference.convolution_one_dimensional(x, h)")
         + "</pre>"
     )
-    leaked = [line for line in hidden_lines(submission="") if line in page_text(planted)]
-    assert leaked == ["expected = reference.convolution_one_dimensional(x, h)"], f"got {leaked}"
+    found = leaked(page_text(planted), hidden_lines())
+    assert found == ["expected = reference.convolution_one_dimensional(x, h)"], f"got {found}"
 
 
 def test_feedback_shows_verdicts_without_hidden_test_code(graded):
@@ -55,10 +36,9 @@ def test_feedback_shows_verdicts_without_hidden_test_code(graded):
     )
     for student, page in pages.items():
         submitted = course.root / "submitted" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-        lines = hidden_lines(submitted.read_text())
-        leaked = sorted(line for line in lines if line in page_text(page))
-        assert not leaked, (
-            f"feedback of {student} shows hidden test code, expected none: {leaked[:3]}"
+        found = leaked(page_text(page), hidden_lines(submitted.read_text()))
+        assert not found, (
+            f"feedback of {student} shows hidden test code, expected none: {found[:3]}"
         )
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import nbformat
 from conftest import Course
+from leaks import hidden_lines, leaked
 from tests_paths import ASSIGNMENT, ROOT
 
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
@@ -72,18 +73,12 @@ def test_leak_check_finds_a_planted_solution_line(released_course: Course):
 
 
 def test_release_has_nothing_from_grader_tests(released_course: Course):
-    hidden = ROOT / "grader_tests"
-    hidden_lines = {
-        line.strip()
-        for path in hidden.rglob("*.py")
-        for line in path.read_text().splitlines()
-        if len(line.strip()) > 25 and not line.strip().startswith(("import ", "from ", "#"))
-    }
-    hidden_names = {path.name for path in hidden.rglob("*.py")}
+    lines = hidden_lines()
+    hidden_names = {path.name for path in (ROOT / "grader_tests").rglob("*.py")}
     for path, text in release_texts(ROOT).items():
         assert path.name not in hidden_names, f"{path} has the name of a hidden test file"
-        leaked = sorted(line for line in hidden_lines if line in text)
-        assert not leaked, f"{path} contains lines of grader_tests/, expected none: {leaked[:3]}"
+        found = leaked(text, lines)
+        assert not found, f"{path} contains lines of grader_tests/, expected none: {found[:3]}"
 
 
 def test_every_graded_cell_has_a_hidden_test_module_and_back(released_course: Course):

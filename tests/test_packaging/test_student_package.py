@@ -1,16 +1,18 @@
 """The students' package (``tools/build_student_package.py``): ``helpers`` and the embedded MNIST
-subset, nothing of the grader, and ``load_mnist()`` working after ``pip install`` alone."""
+subset, nothing of the grader, and ``load_mnist()`` working after ``pip install`` alone; the
+hub's nbgrader configuration for students (``hub/``)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import sysconfig
 import zipfile
 from pathlib import Path
 
 import pytest
+from accounts import build_wheel, students_environment
+from leaks import hidden_lines, leaked
 from tests_paths import ROOT
 
 #: Folders of the course that must not reach students.
@@ -20,21 +22,7 @@ PRIVATE = ("grading/", "grader_tests/", "source/", "tests/", "samples/")
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel, built by the command the README gives (``make student-package`` runs it)."""
-    out = tmp_path_factory.mktemp("dist")
-    command = [sys.executable, str(ROOT / "tools" / "build_student_package.py"), "--out", str(out)]
-    printed = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    return Path(printed.splitlines()[-1])
-
-
-def hidden_test_lines() -> set[str]:
-    """Distinctive lines of the hidden tests: long enough not to occur by chance, and no imports
-    (the tests import the helpers too)."""
-    return {
-        line.strip()
-        for path in (ROOT / "grader_tests").rglob("*.py")
-        for line in path.read_text().splitlines()
-        if len(line.strip()) > 40 and not line.strip().startswith(("import ", "from "))
-    }
+    return build_wheel(tmp_path_factory.mktemp("dist"))
 
 
 def test_the_package_holds_the_helpers_and_the_embedded_subset_only(wheel):
@@ -48,26 +36,20 @@ def test_the_package_holds_the_helpers_and_the_embedded_subset_only(wheel):
     assert not private, f"expected nothing of the grader or the master notebook, got {private}"
     outside = [n for n in names if not n.startswith(("helpers/", "cnn_exercises_helpers-"))]
     assert not outside, f"expected only helpers/ and the package's metadata, got {outside}"
-    forbidden = hidden_test_lines() | {"### BEGIN SOLUTION"}
-    leaked = {name: line for name, text in texts.items() for line in forbidden if line in text}
-    assert not leaked, f"expected no solution marker or hidden-test line, got {leaked}"
+    helpers = {f"helpers/{p.name}": p.read_text() for p in (ROOT / "helpers").glob("*.py")}
+    changed = [name for name, text in helpers.items() if texts[name] != text]
+    assert not changed, f"expected the course's helpers as they are, got changed {changed}"
+    forbidden = hidden_lines(public="".join(helpers.values())) | {"### BEGIN SOLUTION"}
+    found = {name: lines for name, text in texts.items() if (lines := leaked(text, forbidden))}
+    assert not found, f"expected no solution marker or hidden-test line, got {found}"
 
 
 def test_load_mnist_works_after_pip_install_into_a_fresh_environment(wheel, tmp_path):
     """The package alone, installed without the course checkout: its dependencies come from this
     environment's site-packages (no index is reached), the data from the package."""
-    fresh = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(fresh)], check=True)
-    site = next((fresh / "lib").glob("python3*/site-packages"))
-    (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    python = fresh / "bin" / "python"
+    python = students_environment(tmp_path / "venv", wheel, interpreter=Path(sys.executable))
+    site = next((tmp_path / "venv" / "lib").glob("python3*/site-packages"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EX09_", "PYTHON"))}
-    subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet"]
-        + ["--no-index", str(wheel)],
-        check=True,
-        env=env,
-    )
     script = (
         "import helpers\n"
         "train, test = helpers.load_mnist()\n"
@@ -84,4 +66,17 @@ def test_load_mnist_works_after_pip_install_into_a_fresh_environment(wheel, tmp_
     )
     assert sizes == "8000 2000 (1, 28, 28)", (
         f"expected the embedded subset's 8000 / 2000 images of (1, 28, 28), got {sizes!r}"
+    )
+
+
+def test_the_hub_and_the_course_use_the_same_exchange():
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from grading.course import load_config
+
+    hub = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT / "hub")).load_config()
+    course = load_config()
+    assert hub.Exchange.root == course.Exchange.root, (
+        f"students (hub/nbgrader_config.py) use the exchange {hub.Exchange.root!r}, the "
+        f"instructor (nbgrader_config.py) {course.Exchange.root!r}: expected the same folder"
     )

@@ -1,0 +1,162 @@
+"""The whole course cycle through nbgrader's exchange, with real Unix users.
+
+As root (the instructor) a course copy is released to an exchange folder; two student accounts,
+each with a private home and the students' environment (the wheel of ``make student-package``, a
+Debian Python), fetch ex09, fill it in (one completely, one partly) and submit it, the second
+after the due date; the instructor collects, autogrades with the parallel grader (as ``make
+autograde``), generates and releases feedback; each student fetches their feedback. Skipped, saying
+why, where accounts cannot be made (not root, no useradd).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import nbformat
+import pytest
+from accounts import Student, build_wheel, shared_folder, students_environment, unavailable
+from conftest import Course
+from leaks import hidden_lines, leaked, page_text
+from tests_paths import ASSIGNMENT, ROOT
+
+from grading.samples import PARTIAL_CELLS
+from grading.submissions import fill, read, solution_sources
+
+pytestmark = pytest.mark.slow
+
+COURSE_ID = "cnn-exercises"
+
+
+@dataclass
+class Cycle:
+    """What the cycle left behind."""
+
+    course: Course
+    exchange: Path
+    complete: Student
+    partial: Student
+    grades: dict[str, dict[str, str]]  # nbgrader export's rows, by student id
+
+
+def fetch_fill_submit(student: Student, exchange: str, cells: dict[str, str]) -> None:
+    """As ``student``: fetch the assignment, fill in ``cells`` of it, submit it."""
+    student.nbgrader("fetch_assignment", ASSIGNMENT, "--course", COURSE_ID, exchange)
+    notebook = student.home / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    student.write(notebook, nbformat.writes(fill(read(str(notebook)), cells)).encode())
+    student.nbgrader("submit", ASSIGNMENT, "--course", COURSE_ID, exchange)
+
+
+@pytest.fixture(scope="module")
+def cycle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cycle]:
+    reason = unavailable()
+    if reason:
+        pytest.skip(reason)
+    with shared_folder("cnn-cycle-") as shared:
+        exchange_root = shared / "exchange"
+        exchange_root.mkdir(mode=0o777)
+        exchange_root.chmod(0o777)  # as the hub's admin makes /srv/nbgrader/exchange
+        exchange = f"--Exchange.root={exchange_root}"
+        homes = shared / "home"
+        homes.mkdir()
+        homes.chmod(0o755)
+        python = students_environment(
+            shared / "students-venv", build_wheel(tmp_path_factory.mktemp("dist"))
+        )
+        complete = Student.create("cnn-full", homes, python)
+        partial = Student.create("cnn-part", homes, python)
+        try:
+            for student in (complete, partial):  # the hub image's /etc/jupyter/nbgrader_config.py
+                student.write(
+                    student.home / ".jupyter" / "nbgrader_config.py",
+                    (ROOT / "hub" / "nbgrader_config.py").read_bytes(),
+                )
+            course = Course(tmp_path_factory.mktemp("instructor"))
+            with (course.root / "nbgrader_config.py").open("a") as config:
+                config.write(
+                    "c.PenaltyPerDay.grace_seconds = 0  # the deadline passes in seconds\n"
+                )
+            (course.root / "students.csv").write_text(
+                "id,first_name,last_name,email\n"
+                f"{complete.name},Grace,Hopper,grace@example.org\n"
+                f"{partial.name},Alan,Turing,alan@example.org\n"
+            )
+            course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
+            course.nbgrader("db", "student", "import", "students.csv")
+            course.nbgrader("release_assignment", ASSIGNMENT, exchange)
+
+            solutions = solution_sources(course.notebook("source"))
+            fetch_fill_submit(complete, exchange, solutions)
+            due = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")  # the deadline passes
+            course.nbgrader("db", "assignment", "add", ASSIGNMENT, f"--duedate={due}")
+            fetch_fill_submit(partial, exchange, {c: solutions[c] for c in PARTIAL_CELLS})
+
+            course.nbgrader("collect", ASSIGNMENT, exchange)
+            # make autograde with one job: for two submissions a second worker's start costs more
+            # than it saves on two cores
+            course.run(sys.executable, "-m", "grading.batch", ASSIGNMENT, "--jobs", "1")
+            course.nbgrader("generate_feedback", ASSIGNMENT)
+            course.nbgrader("release_feedback", ASSIGNMENT, exchange)
+            for student in (complete, partial):
+                student.nbgrader("fetch_feedback", ASSIGNMENT, "--course", COURSE_ID, exchange)
+            course.nbgrader("export")
+            rows = csv.DictReader(io.StringIO((course.root / "grades.csv").read_text()))
+            grades = {row["student_id"]: row for row in rows}
+            yield Cycle(course, exchange_root, complete, partial, grades)
+        finally:
+            complete.delete()
+            partial.delete()
+
+
+def test_marks_come_with_the_roster_names_and_the_late_penalty(cycle: Cycle):
+    complete, partial = cycle.grades[cycle.complete.name], cycle.grades[cycle.partial.name]
+    assert (complete["first_name"], complete["last_name"]) == ("Grace", "Hopper"), (
+        f"expected the roster's names in the export, got {complete}"
+    )
+    assert (float(complete["score"]), float(complete["max_score"])) == (22.0, 22.0), (
+        f"the complete submission, on time, should score 22 / 22, got {complete}"
+    )
+    raw = float(partial["raw_score"])
+    assert 0 < raw < 22, f"the partial submission should score part of 22, got {partial}"
+    assert float(partial["late_submission_penalty"]) == pytest.approx(0.1 * raw), (
+        f"the partial submission came after the due date: expected 10 % off {raw}, got {partial}"
+    )
+
+
+def test_each_student_fetches_feedback_with_their_own_score(cycle: Cycle):
+    for student in (cycle.complete, cycle.partial):
+        pages = list((student.home / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html"))
+        assert len(pages) == 1, f"expected one feedback page for {student.name}, got {pages}"
+        heading = f"{ASSIGNMENT} (Score: {float(cycle.grades[student.name]['score']):.1f} / 22.0)"
+        assert heading in page_text(pages[0].read_text()), (
+            f"expected {heading!r} in {student.name}'s feedback {pages[0]}"
+        )
+
+
+def test_a_student_cannot_find_another_students_submission_or_feedback(cycle: Cycle):
+    course = cycle.exchange / COURSE_ID
+    for folder in (course / "inbound", course / "feedback", cycle.complete.home):
+        assert not cycle.partial.can_list(folder), (
+            f"{cycle.partial.name} should not be able to list {folder}"
+        )
+    readable = cycle.partial.readable_files(cycle.exchange, cycle.complete.home)
+    released = str(course / "outbound" / ASSIGNMENT)
+    others = sorted(path for path in readable if not path.startswith(released))
+    assert not others, (
+        f"expected {cycle.partial.name} to read only the released assignment in the exchange, "
+        f"got {others}"
+    )
+
+
+def test_no_file_a_student_can_read_has_a_hidden_test_line(cycle: Cycle):
+    for student in (cycle.complete, cycle.partial):
+        files = student.readable_files(cycle.exchange, student.home)
+        submitted = (student.home / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+        hidden = hidden_lines(public=submitted)
+        found = {path: lines for path, text in files.items() if (lines := leaked(text, hidden))}
+        assert not found, f"expected no hidden-test line in {student.name}'s files, got {found}"
