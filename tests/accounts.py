@@ -40,7 +40,9 @@ def unavailable() -> str | None:
     if not SYSTEM_PYTHON.is_file():
         return f"no {SYSTEM_PYTHON} for the student accounts"
     dependencies = Path(sysconfig.get_paths()["purelib"])
-    blocked = [p for p in (dependencies, *dependencies.parents) if not p.stat().st_mode & 0o005]
+    blocked = [
+        p for p in (dependencies, *dependencies.parents) if p.stat().st_mode & 0o005 != 0o005
+    ]
     if blocked:
         return f"{blocked[0]} is not readable by other users, so students cannot use {dependencies}"
     return None
@@ -99,6 +101,7 @@ class Student:
 
     @classmethod
     def create(cls, prefix: str, homes: Path, python: Path) -> Student:
+        """A new account ``<prefix>-<random>`` with its home in ``homes``, using ``python``."""
         name = f"{prefix}-{secrets.token_hex(3)}"
         home = homes / name
         subprocess.run(
@@ -109,7 +112,9 @@ class Student:
         return cls(name, home, python)
 
     def delete(self) -> None:
-        subprocess.run(["pkill", "-KILL", "-u", self.name], check=False)
+        """Remove the account, its home and any process it left."""
+        if shutil.which("pkill"):
+            subprocess.run(["pkill", "-KILL", "-u", self.name], check=False)
         subprocess.run(["userdel", "--remove", self.name], check=False, capture_output=True)
 
     def command(self, *command: str, env: dict[str, str] | None = None) -> list[str]:
