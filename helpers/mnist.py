@@ -31,7 +31,7 @@ EMBEDDED_FILE_NAME = "mnist_subset.npz"
 #: ``tools/build_student_package.py`` keeps the embedded subset).
 CHECKOUT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PACKAGE_DATA_DIR = Path(__file__).resolve().parent / "data"
-#: Folder holding ``MNIST/raw`` and the embedded subset; ``EX09_DATA_DIR`` overrides it.
+#: Folder holding ``MNIST/raw`` and the embedded subset; ``$CNN_DATA_DIR`` overrides it.
 DATA_DIR = (
     CHECKOUT_DATA_DIR if (CHECKOUT_DATA_DIR / EMBEDDED_FILE_NAME).is_file() else PACKAGE_DATA_DIR
 )
@@ -149,9 +149,16 @@ def mnist_array(root: Path, kind: str, train: bool, full: bool) -> np.ndarray:
     return raw_array(root / "MNIST" / "raw" / f"{prefix}-{suffix}")
 
 
+#: The environment variables that name the data folder, the first set wins: the course-wide name,
+#: then the one exercise 09 used before (kept as an alias).
+DATA_DIR_VARIABLES = ("CNN_DATA_DIR", "EX09_DATA_DIR")
+
+
 def data_dir() -> Path:
-    """The data folder: ``$EX09_DATA_DIR`` if set, else :data:`DATA_DIR`."""
-    return Path(os.environ.get("EX09_DATA_DIR", DATA_DIR))
+    """The data folder: the first of :data:`DATA_DIR_VARIABLES` that is set, else
+    :data:`DATA_DIR`."""
+    named = [os.environ[name] for name in DATA_DIR_VARIABLES if os.environ.get(name)]
+    return Path(named[0] if named else DATA_DIR)
 
 
 def full_mnist(root: Path, train: bool, transform: Callable | None = None) -> Dataset:

@@ -196,7 +196,7 @@ def test_the_test_labels_are_out_of_reach_where_the_hidden_tests_run(
     shutil.copy(ROOT / "data" / EMBEDDED_FILE_NAME, data)
     for name in RAW_FILES:
         (data / "MNIST" / "raw" / name).write_bytes(b"idx")
-    monkeypatch.setenv("EX09_DATA_DIR", str(data))
+    monkeypatch.setenv("CNN_DATA_DIR", str(data))
     code = (
         "import os, numpy as np\n"
         f"print(*np.load({str(data / EMBEDDED_FILE_NAME)!r}).files, "

@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.mnist import DATA_DIR, EMBEDDED_FILE_NAME, RAW_FILES, MNISTDataError, load_mnist
+from helpers.mnist import (
+    DATA_DIR,
+    EMBEDDED_FILE_NAME,
+    RAW_FILES,
+    MNISTDataError,
+    data_dir,
+    load_mnist,
+)
 
 
 def write_raw_mnist(root, n_train=12, n_test=5):
@@ -148,3 +155,19 @@ def test_importing_helpers_does_not_import_torchvision():
         f"expected helpers to leave torchvision unimported (it is slow), got {result.stdout!r}"
         f"{result.stderr[-500:]}"
     )
+
+
+@pytest.mark.parametrize("variable", ["CNN_DATA_DIR", "EX09_DATA_DIR"])
+def test_the_data_folder_can_be_named_by_the_course_variable_or_its_old_alias(
+    tmp_path, monkeypatch, variable
+):
+    for name in ("CNN_DATA_DIR", "EX09_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, str(tmp_path))
+    assert data_dir() == tmp_path, f"expected ${variable} to name the data folder, got {data_dir()}"
+
+
+def test_the_course_variable_wins_over_the_alias(tmp_path, monkeypatch):
+    monkeypatch.setenv("CNN_DATA_DIR", str(tmp_path / "course"))
+    monkeypatch.setenv("EX09_DATA_DIR", str(tmp_path / "old"))
+    assert data_dir() == tmp_path / "course", f"expected $CNN_DATA_DIR's folder, got {data_dir()}"
