@@ -1,5 +1,10 @@
 # The course package's commands. `make demo` and `make test` set everything up on a fresh machine.
-ASSIGNMENT ?= ex09
+# Every assignment of source/ (a folder with a notebook of its name); ASSIGNMENT=ex09 narrows.
+ASSIGNMENT ?=
+ASSIGNMENTS = $(or $(ASSIGNMENT),$(patsubst source/%/,%,$(sort $(dir $(wildcard source/*/*.ipynb)))))
+# Runs its argument once per assignment, with $$a the assignment; fails if one run failed.
+each = status=0; for a in $(ASSIGNMENTS); do $(1) || status=1; done; exit $$status
+ONLY = $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -32,10 +37,10 @@ setup-browser: setup  ## Debian's chromium for the browser tests (without it the
 		|| echo "make setup-browser: could not install chromium; the browser tests will be skipped"
 
 release: setup  ## source/ -> release/ (nbgrader generate_assignment)
-	$(NBGRADER) generate_assignment $(ASSIGNMENT) --force
+	$(call each,$(NBGRADER) generate_assignment $$a --force)
 
 publish: setup  ## release/ -> the exchange, where students fetch it (nbgrader release_assignment)
-	$(NBGRADER) release_assignment $(ASSIGNMENT) --force
+	$(call each,$(NBGRADER) release_assignment $$a --force)
 
 ROSTER ?= students.csv
 roster: setup  ## import the roster: id,first_name,last_name,email (nbgrader db student import)
@@ -46,20 +51,20 @@ due-dates: setup  ## import due dates: name,duedate (nbgrader db assignment impo
 	$(NBGRADER) db assignment import $(DUE_DATES)
 
 collect: setup  ## the exchange -> submitted/ (nbgrader collect; keeps each latest submission)
-	$(NBGRADER) collect $(ASSIGNMENT) --update
+	$(call each,$(NBGRADER) collect $$a --update)
 
 JOBS ?= $(shell nproc)
 autograde: setup  ## submitted/ -> autograde/ in parallel (JOBS=N; SCHEDULER=tcp://HOST:8786 for Dask)
-	$(BIN)/python -m grading.batch $(ASSIGNMENT) --jobs $(JOBS) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+	$(call each,$(BIN)/python -m grading.batch $$a --jobs $(JOBS) $(if $(SCHEDULER),--scheduler $(SCHEDULER)))
 
-report: setup  ## gradebook + autograde/ -> report-$(ASSIGNMENT).csv and .png (the class report)
-	$(BIN)/python -m grading.report $(ASSIGNMENT)
+report: setup  ## gradebook + autograde/ -> report-<assignment>.csv and .png (the class report)
+	$(call each,$(BIN)/python -m grading.report $$a)
 
 feedback: setup  ## autograde/ -> feedback/ (nbgrader generate_feedback)
-	$(NBGRADER) generate_feedback $(ASSIGNMENT) --force
+	$(call each,$(NBGRADER) generate_feedback $$a --force)
 
 return-feedback: feedback  ## feedback/ -> the exchange, where students fetch it (nbgrader release_feedback)
-	$(NBGRADER) release_feedback $(ASSIGNMENT)
+	$(call each,$(NBGRADER) release_feedback $$a)
 
 export: setup  ## gradebook -> grades.csv (nbgrader export)
 	$(NBGRADER) export
@@ -68,10 +73,10 @@ student-package: setup  ## dist/cnn_exercises_helpers-*.whl: what a student mach
 	$(BIN)/python tools/build_student_package.py --out dist
 
 samples: setup  ## rebuild the bundled sample submissions from source/ and release/
-	$(BIN)/python -m grading.samples --assignment $(ASSIGNMENT)
+	$(BIN)/python -m grading.samples $(ONLY)
 
 demo: setup  ## release, autograde the sample submissions, write feedback and grades.csv
-	$(BIN)/python -m grading.demo --assignment $(ASSIGNMENT)
+	$(BIN)/python -m grading.demo $(ONLY)
 
 LAB_PORT ?= 8888
 lab: setup  ## JupyterLab 4 on localhost (widgets and nbgrader's extensions enabled); prints the URL
@@ -95,7 +100,7 @@ format: setup
 	$(BIN)/ruff check --fix .
 
 benchmark: setup  ## where grading time goes, batch vs serial (docs/PERFORMANCE.md); CUDA tests on a GPU
-	$(BIN)/python tools/benchmark.py --assignment $(ASSIGNMENT)
+	$(BIN)/python tools/benchmark.py $(ONLY)
 	$(BIN)/python tools/benchmark_cuda.py
 
 clean:  ## remove generated grading state (keeps .venv and release/)

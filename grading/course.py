@@ -33,6 +33,16 @@ def api(root: Path = COURSE_ROOT, config: Config | None = None) -> NbGraderAPI:
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
+def assignments(root: Path = COURSE_ROOT) -> list[str]:
+    """The course's assignments: the folders of ``source/`` that hold a notebook named after
+    the folder, sorted."""
+    coursedir = CourseDirectory(config=load_config(root))
+    source = Path(coursedir.root) / coursedir.source_directory
+    return sorted(
+        folder.name for folder in source.iterdir() if (folder / f"{folder.name}.ipynb").is_file()
+    )
+
+
 def notebook_path(
     coursedir: CourseDirectory, step: str, assignment: str, student: str = "."
 ) -> Path:

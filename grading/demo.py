@@ -1,11 +1,12 @@
 """Demo of the whole course cycle on the bundled samples.
 
-Releases the assignment, imports the samples' roster and due date into the gradebook (with
+Releases every assignment (or those named), imports the samples' roster and due dates into the
+gradebook (with
 nbgrader's ``db student import`` and ``db assignment import``, as an instructor would), copies the
 sample submissions into the submitted folder as ``nbgrader collect`` would, autogrades them
 in parallel (:mod:`grading.batch`; one failure does not stop the others, and its summary says what
 each scored), writes feedback and ``grades.csv``.
-Usage: ``python -m grading.demo [--assignment ex09]`` (``make demo``).
+Usage: ``python -m grading.demo [--assignment ID ...]`` (``make demo``; default: every assignment).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 
 from nbgrader.api import Gradebook
@@ -38,42 +40,54 @@ def nbgrader(root: Path, *arguments: str) -> None:
 
 
 def main(
-    *, assignment: str = "ex09", samples: Path = SAMPLES_DIR, root: Path = course.COURSE_ROOT
+    *,
+    assignments: Iterable[str] = (),
+    samples: Path = SAMPLES_DIR,
+    root: Path = course.COURSE_ROOT,
 ) -> int:
     """Run the cycle; return 0 when every readable sample was graded.
 
     Args:
-        assignment: the assignment to release and grade.
-        samples: the roster (``students.csv``), the due date (``assignments.csv``) and a folder
+        assignments: the assignments to release and grade (default: every one in ``source/``).
+        samples: the roster (``students.csv``), the due dates (``assignments.csv``) and a folder
             mirroring the course's submitted folder with the sample submissions.
         root: the course root (where ``nbgrader_config.py`` is).
     """
     warnings.filterwarnings(
         "ignore", module="nbgrader.api"
     )  # SQLAlchemy warnings from nbgrader's gradebook
+    assignments = list(assignments) or course.assignments(root)
     api = course.api(root)
     coursedir = api.coursedir
-    check(
-        api.generate_assignment(assignment, force=True),
-        f"nbgrader generate_assignment {assignment}",
-    )
+    for assignment in assignments:
+        check(
+            api.generate_assignment(assignment, force=True),
+            f"nbgrader generate_assignment {assignment}",
+        )
     nbgrader(root, "db", "student", "import", str(samples / "students.csv"))
     nbgrader(root, "db", "assignment", "import", str(samples / "assignments.csv"))
     submitted = Path(coursedir.root) / coursedir.submitted_directory
-    students = sorted(path.name for path in (samples / coursedir.submitted_directory).iterdir())
-    for student in students:
-        shutil.rmtree(submitted / student / assignment, ignore_errors=True)
-        shutil.copytree(
-            samples / coursedir.submitted_directory / student / assignment,
-            submitted / student / assignment,
+    for assignment in assignments:
+        students = sorted(
+            path.parent.name
+            for path in (samples / coursedir.submitted_directory).glob(f"*/{assignment}")
         )
-
-    batch.main(assignment=assignment, students=students, force=True, root=root)
-    check(api.generate_feedback(assignment, force=True), f"nbgrader generate_feedback {assignment}")
+        for student in students:
+            shutil.rmtree(submitted / student / assignment, ignore_errors=True)
+            shutil.copytree(
+                samples / coursedir.submitted_directory / student / assignment,
+                submitted / student / assignment,
+            )
+        print(f"\n{assignment}:")
+        batch.main(assignment=assignment, students=students, force=True, root=root)
+        check(
+            api.generate_feedback(assignment, force=True),
+            f"nbgrader generate_feedback {assignment}",
+        )
+        print(f"Feedback in {coursedir.feedback_directory}/<student>/{assignment}/")
     grades = Path(coursedir.root) / "grades.csv"
     with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
-        CsvExportPlugin(to=str(grades), assignment=[assignment]).export(gradebook)
-    print(f"Feedback in {coursedir.feedback_directory}/<student>/{assignment}/")
+        CsvExportPlugin(to=str(grades), assignment=assignments).export(gradebook)
     print(
         "\nGradebook exported to "
         f"{grades.relative_to(Path.cwd()) if grades.is_relative_to(Path.cwd()) else grades}"
@@ -83,5 +97,5 @@ def main(
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--assignment", default="ex09", help="assignment id")
-    sys.exit(main(assignment=parser.parse_args().assignment))
+    parser.add_argument("--assignment", action="append", default=[], help="only this assignment")
+    sys.exit(main(assignments=parser.parse_args().assignment))

@@ -1,9 +1,11 @@
 """Build the bundled sample submissions the demo autogrades: a perfect, a partial and a broken one.
 
-Usage: ``python -m grading.samples [--assignment ex09]``; writes, as ``nbgrader collect`` would,
-``samples/<submitted folder>/<student>/<assignment>/<assignment>.ipynb`` with its
-``timestamp.txt`` (the partial sample came a day late), and the demo's roster and due date as
-nbgrader imports them: ``samples/students.csv`` and ``samples/assignments.csv``.
+Each assignment says how in ``<hidden tests>/<assignment>/samples.toml``: the solution cells its
+partial sample fills in, its due date in the demo and when each sample was submitted. Usage:
+``python -m grading.samples [--assignment ID]`` (default: every assignment in ``source/``) writes,
+as ``nbgrader collect`` would, ``samples/<submitted>/<student>/<assignment>/<assignment>.ipynb``
+with its ``timestamp.txt``, and the demo's roster and due dates as nbgrader imports them:
+``samples/students.csv`` and ``samples/assignments.csv``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import argparse
 import csv
 import shutil
+import tomllib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -20,28 +24,35 @@ from grading import course
 from grading.submissions import fill, read, solution_sources
 
 SAMPLES_DIR = course.COURSE_ROOT / "samples"
-#: Solution cells the partial sample fills in (Part 3 and the first two tasks of Part 1).
-PARTIAL_CELLS = (
-    "fc_solution",
-    "criterion_solution",
-    "padding_1d_solution",
-    "conv1d_solution",
-    "padding_2d_solution",
-)
-
-#: The demo's due date, and when each sample was submitted (nbgrader's timestamp format).
-DUE_DATE = "2026-11-16 18:00:00 UTC"
-SUBMITTED_AT = {
-    "perfect": "2026-11-16 17:42:10.000000 UTC",
-    "partial": "2026-11-17 09:15:00.000000 UTC",
-    "broken": "2026-11-16 11:03:55.000000 UTC",
-}
 #: The demo's roster: id, first name, last name, email (the columns nbgrader imports).
 ROSTER = (
     ("perfect", "Grace", "Hopper", "grace.hopper@example.org"),
     ("partial", "Alan", "Turing", "alan.turing@example.org"),
     ("broken", "Ada", "Lovelace", "ada.lovelace@example.org"),
 )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An assignment's samples, as its ``samples.toml`` describes them.
+
+    Attributes:
+        due_date: the assignment's due date in the demo.
+        partial_cells: grade ids of the solution cells the partial sample fills in.
+        submitted_at: when each sample student submitted (nbgrader's timestamp format).
+    """
+
+    due_date: str
+    partial_cells: tuple[str, ...]
+    submitted_at: dict[str, str]
+
+
+def plan(assignment: str, root: Path = course.COURSE_ROOT) -> Plan:
+    """The sample plan of ``assignment``, from the course's hidden-test folder."""
+    tests = Path(course.load_config(root).RunHiddenTests.tests_directory)
+    with open(tests / assignment / "samples.toml", "rb") as file:
+        spec = tomllib.load(file)
+    return Plan(spec["due_date"], tuple(spec["partial_cells"]), dict(spec["submitted_at"]))
 
 
 def write_csv(path: Path, header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> None:
@@ -53,13 +64,13 @@ def write_csv(path: Path, header: tuple[str, ...], rows: Iterable[tuple[str, ...
 
 
 def build(assignment: str) -> dict[str, bytes]:
-    """The sample notebooks, by student id, as file contents."""
+    """The sample notebooks of ``assignment``, by student id, as file contents."""
     coursedir = course.api().coursedir
     source = read(str(course.notebook_path(coursedir, "source", assignment)))
     release = read(str(course.notebook_path(coursedir, "release", assignment)))
     solutions = solution_sources(source)
     perfect = nbformat.writes(fill(release, solutions)).encode()
-    partial = fill(release, {cell: solutions[cell] for cell in PARTIAL_CELLS})
+    partial = fill(release, {cell: solutions[cell] for cell in plan(assignment).partial_cells})
     return {
         "perfect": perfect,
         "partial": nbformat.writes(partial).encode(),
@@ -67,28 +78,33 @@ def build(assignment: str) -> dict[str, bytes]:
     }
 
 
-def main(*, assignment: str = "ex09", output: Path = SAMPLES_DIR) -> None:
-    """Write the samples of ``assignment`` under ``output``, replacing old ones.
+def main(*, assignments: Iterable[str] = (), output: Path = SAMPLES_DIR) -> None:
+    """Write the samples of ``assignments`` (default: every assignment) under ``output``,
+    replacing old ones, with the roster and the assignments' due dates.
 
     Args:
-        assignment: the assignment whose source and release notebooks are used.
+        assignments: the assignments whose source and release notebooks are used.
         output: the samples folder; it mirrors the course's ``submitted`` folder.
     """
+    assignments = list(assignments) or course.assignments()
     coursedir = course.api().coursedir
     submitted = output / Path(coursedir.submitted_directory).name
-    for student, content in build(assignment).items():
-        path = submitted / student / assignment / f"{assignment}.ipynb"
-        shutil.rmtree(path.parent, ignore_errors=True)
-        path.parent.mkdir(parents=True)
-        path.write_bytes(content)
-        (path.parent / "timestamp.txt").write_text(SUBMITTED_AT[student], encoding="utf-8")
-        print(f"wrote {path.relative_to(course.COURSE_ROOT)}")
+    for assignment in assignments:
+        submitted_at = plan(assignment).submitted_at
+        for student, content in build(assignment).items():
+            path = submitted / student / assignment / f"{assignment}.ipynb"
+            shutil.rmtree(path.parent, ignore_errors=True)
+            path.parent.mkdir(parents=True)
+            path.write_bytes(content)
+            (path.parent / "timestamp.txt").write_text(submitted_at[student], encoding="utf-8")
+            print(f"wrote {path.relative_to(course.COURSE_ROOT)}")
     write_csv(output / "students.csv", ("id", "first_name", "last_name", "email"), ROSTER)
-    write_csv(output / "assignments.csv", ("name", "duedate"), [(assignment, DUE_DATE)])
+    due_dates = [(assignment, plan(assignment).due_date) for assignment in course.assignments()]
+    write_csv(output / "assignments.csv", ("name", "duedate"), due_dates)
     print(f"wrote {output.name}/students.csv and {output.name}/assignments.csv")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--assignment", default="ex09", help="assignment id")
-    main(assignment=parser.parse_args().assignment)
+    parser.add_argument("--assignment", action="append", default=[], help="only this assignment")
+    main(assignments=parser.parse_args().assignment)

@@ -37,7 +37,7 @@ from grading import COURSE_ROOT, batch, course
 from grading.judge import preload, start_judge
 from grading.kernel import SandboxedKernelManager
 from grading.preprocessors import submission_bundle
-from grading.samples import PARTIAL_CELLS
+from grading.samples import plan
 from grading.sandbox import Sandbox
 from grading.submissions import fill, grade_id, read, solution_sources
 
@@ -214,7 +214,7 @@ def main(*, assignment: str = "ex09") -> dict[str, float]:
         shutil.rmtree(submission.root / "submitted")
         for student, changes in batch_of_8.items():
             cells = (
-                {cell: submission.solutions[cell] for cell in PARTIAL_CELLS}
+                {cell: submission.solutions[cell] for cell in plan(assignment).partial_cells}
                 if changes is None
                 else {**submission.solutions, **changes}
             )

@@ -25,7 +25,7 @@ from conftest import Course
 from leaks import hidden_lines, leaked, page_text
 from tests_paths import ASSIGNMENT, ROOT
 
-from grading.samples import PARTIAL_CELLS
+from grading.samples import plan
 from grading.submissions import fill, read, solution_sources
 
 pytestmark = pytest.mark.slow
@@ -94,7 +94,8 @@ def cycle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cycle]:
             fetch_fill_submit(complete, exchange, solutions)
             due = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")  # the deadline passes
             course.nbgrader("db", "assignment", "add", ASSIGNMENT, f"--duedate={due}")
-            fetch_fill_submit(partial, exchange, {c: solutions[c] for c in PARTIAL_CELLS})
+            partly = {cell: solutions[cell] for cell in plan(ASSIGNMENT).partial_cells}
+            fetch_fill_submit(partial, exchange, partly)
 
             course.nbgrader("collect", ASSIGNMENT, exchange)
             # make autograde with one job: for two submissions a second worker's start costs more
