@@ -80,7 +80,7 @@ class JudgeRun:
         self._timeout = timeout
         self._started = time.monotonic()
         folder = Path(workdir.name)
-        self._report, self._output = folder / "report.json", folder / "output.txt"
+        self._report, self._output = folder / "report.jsonl", folder / "output.txt"
         sys.stdout.flush()
         sys.stderr.flush()
         self._pid = os.fork()
@@ -103,21 +103,55 @@ class JudgeRun:
     def result(self) -> tuple[list[dict], str]:
         """The report (one entry per test, see :mod:`grading.pytest_plugin`) and the output.
 
+        A judge that runs out of time is stopped; the tests that finished keep their results and
+        the others fail as not reached.
+
         Raises:
-            RuntimeError: the judge did not finish in time or wrote no report (the output says
-                why).
+            RuntimeError: the judge collected no test, or ended without reporting every test
+                (the output says why).
         """
         try:
             code = self._wait()
             if code is None:
-                raise RuntimeError(f"the judge did not finish within {self._timeout:g} s")
-            output = self._output.read_text(errors="replace")
-            if not self._report.is_file():
+                self._finalizer()  # stop it before reading what it reported
+            output = self._output.read_text(errors="replace") if self._output.is_file() else ""
+            collected, entries = read_report(self._report)
+            if collected is None:
                 raise RuntimeError(f"the judge wrote no report (exit code {code}):\n{output}")
-            return json.loads(self._report.read_text()), output
+            reported = {(entry["module"], entry["test"]) for entry in entries}
+            missing = [t for t in collected if (t["module"], t["test"]) not in reported]
+            if missing and code is not None:
+                raise RuntimeError(
+                    f"the judge ended (exit code {code}) without reporting {len(missing)} "
+                    f"tests:\n{output}"
+                )
+            message = (
+                f"not reached: the hidden tests ran out of their {self._timeout:g} s before "
+                "this test"
+            )
+            entries += [{**test, "outcome": "failed", "message": message} for test in missing]
+            return entries, output
         finally:
             self._finalizer()
             self._workdir.cleanup()
+
+
+def read_report(path: Path) -> tuple[list[dict] | None, list[dict]]:
+    """The tests a judge collected (None before it collected any) and the entries of those that
+    finished, from its report (:class:`grading.pytest_plugin.Recorder`); a line cut off by the
+    judge's end is ignored."""
+    collected, entries = None, []
+    lines = path.read_text().splitlines() if path.is_file() else []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if "collected" in record:
+            collected = record["collected"]
+        elif "entry" in record:
+            entries.append(record["entry"])
+    return collected, entries
 
 
 def start_judge(
@@ -143,7 +177,7 @@ def start_judge(
     """
     workdir = tempfile.TemporaryDirectory(prefix="ex-judge-")
     folder = Path(workdir.name)
-    bundle_path, report_path = folder / "bundle.json", folder / "report.json"
+    bundle_path, report_path = folder / "bundle.json", folder / "report.jsonl"
     bundle_path.write_text(json.dumps(bundle))
     arguments = [str(tests / f"{m}.py") for m in modules]
     arguments += ["-c", str(PYTEST_INI), "--rootdir", str(tests), "-p", "grading.pytest_plugin"]

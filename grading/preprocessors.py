@@ -128,9 +128,10 @@ class RunHiddenTests(NbGraderPreprocessor):
         help="Wall-clock seconds one call into the student's code may take however little CPU "
         "it uses (it sleeps or waits); a backstop far above any honest call's time.",
     ).tag(config=True)
-    judge_timeout = Float(1800.0, help="Seconds all hidden tests of one notebook may take.").tag(
-        config=True
-    )
+    judge_timeout = Float(
+        1800.0,
+        help="Seconds all hidden tests of one notebook may take; tests not reached by then fail.",
+    ).tag(config=True)
 
     def test_cells(self, nb: NotebookNode, known: InstructorCells) -> list[NotebookNode]:
         """The notebook's test cells the instructor graded (a cell a student marked as graded

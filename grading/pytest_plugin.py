@@ -99,13 +99,29 @@ def failure_message(excinfo: pytest.ExceptionInfo) -> tuple[str, bool]:
     )
 
 
+def describe(item: pytest.Item) -> dict:
+    """What names a test in the report: its module (the grade id), name and description (the
+    first line of its docstring)."""
+    doc = (getattr(getattr(item, "function", None), "__doc__", None) or item.name).strip()
+    doc = doc.splitlines()[0]
+    return {"module": item.path.stem, "test": item.name, "description": doc}
+
+
 class Recorder:
-    """Collects one entry per test and writes them at the end of the session."""
+    """Writes the report as the session goes, one JSON line at a time: first the collected tests
+    (``{"collected": [...]}``), then one entry per test as soon as it has run, so that a judge
+    stopped half-way leaves the results of the tests that finished (:mod:`grading.judge`)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.results: list[dict] = []
         self._setup_seconds: dict[str, float] = {}
+
+    def _write(self, line: dict) -> None:
+        with self.path.open("a") as report:
+            report.write(json.dumps(line) + "\n")
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self._write({"collected": [describe(item) for item in session.items]})
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Iterator:
@@ -114,11 +130,8 @@ class Recorder:
         if report.when == "setup":
             self._setup_seconds[item.nodeid] = report.duration
         if report.when == "call" or (report.when == "setup" and not report.passed):
-            doc = (getattr(item.function, "__doc__", None) or item.name).strip().splitlines()[0]
             entry = {
-                "module": item.path.stem,
-                "test": item.name,
-                "description": doc,
+                **describe(item),
                 "outcome": report.outcome,
                 # Set-up (module fixtures, the worker's start) and call, for the benchmark.
                 "seconds": round(
@@ -135,10 +148,7 @@ class Recorder:
                 entry["message"], entry["grader_error"] = failure_message(call.excinfo)
                 if entry["grader_error"]:
                     entry["traceback"] = "".join(traceback.format_exception(call.excinfo.value))
-            self.results.append(entry)
-
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        self.path.write_text(json.dumps(self.results, indent=1))
+            self._write({"entry": entry})
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grading.judge import start_judge
+from grading.judge import preload, start_judge
 
 CELLS = (
     "import time\n"
@@ -42,3 +42,30 @@ def test_a_module_marked_cpu_limit_gives_each_call_that_much_cpu_time(tmp_path):
     assert (
         outcomes["test_marked"][0] == "failed" and "0.5 s of CPU time" in outcomes["test_marked"][1]
     ), f"expected the marked module's call stopped after 0.5 CPU seconds, got {outcomes}"
+
+
+def test_a_judge_out_of_time_keeps_the_finished_tests_and_fails_the_rest_as_not_reached(tmp_path):
+    (tmp_path / "test_first.py").write_text('def test_quick():\n    """a quick test"""\n')
+    (tmp_path / "test_second.py").write_text(
+        "import time\n"
+        'def test_slow():\n    """a test that outlasts the judge"""\n    time.sleep(600)\n'
+        'def test_after():\n    """a test after it"""\n'
+    )
+    preload()  # the judge's imports, so that its 5 s go to the tests
+    entries, output = start_judge(
+        {"preamble": [], "cells": []},
+        tests=tmp_path,
+        modules=["test_first", "test_second"],
+        task_timeout=10.0,
+        task_wall_timeout=60.0,
+        timeout=5.0,
+    ).result()
+    outcomes = {entry["test"]: (entry["outcome"], entry.get("message", "")) for entry in entries}
+    assert outcomes["test_quick"] == ("passed", ""), (
+        f"expected the finished test to keep its result, got {outcomes}\n{output[-2000:]}"
+    )
+    for test in ("test_slow", "test_after"):
+        outcome, message = outcomes[test]
+        assert outcome == "failed" and message.startswith("not reached"), (
+            f"expected {test} to fail as not reached, got {outcomes[test]}"
+        )
