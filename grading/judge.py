@@ -21,6 +21,7 @@ import weakref
 from pathlib import Path
 from typing import NoReturn
 
+from grading.messages import Bundle, HiddenTest, ReportEntry
 from grading.processes import die_with_parent
 from grading.sandbox import Sandbox
 
@@ -100,7 +101,7 @@ class JudgeRun:
             time.sleep(POLL_INTERVAL)
         return None
 
-    def result(self) -> tuple[list[dict], str]:
+    def result(self) -> tuple[list[ReportEntry], str]:
         """The report (one entry per test, see :mod:`grading.pytest_plugin`) and the output.
 
         A judge that runs out of time is stopped; the tests that finished keep their results and
@@ -129,18 +130,19 @@ class JudgeRun:
                 f"not reached: the hidden tests ran out of their {self._timeout:g} s before "
                 "this test"
             )
-            entries += [{**test, "outcome": "failed", "message": message} for test in missing]
+            entries += [ReportEntry(**test, outcome="failed", message=message) for test in missing]
             return entries, output
         finally:
             self._finalizer()
             self._workdir.cleanup()
 
 
-def read_report(path: Path) -> tuple[list[dict] | None, list[dict]]:
+def read_report(path: Path) -> tuple[list[HiddenTest] | None, list[ReportEntry]]:
     """The tests a judge collected (None before it collected any) and the entries of those that
     finished, from its report (:class:`grading.pytest_plugin.Recorder`); a line cut off by the
     judge's end is ignored."""
-    collected, entries = None, []
+    collected: list[HiddenTest] | None = None
+    entries: list[ReportEntry] = []
     lines = path.read_text().splitlines() if path.is_file() else []
     for line in lines:
         try:
@@ -155,7 +157,7 @@ def read_report(path: Path) -> tuple[list[dict] | None, list[dict]]:
 
 
 def start_judge(
-    bundle: dict,
+    bundle: Bundle,
     *,
     tests: Path,
     modules: list[str],

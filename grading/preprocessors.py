@@ -17,6 +17,7 @@ from traitlets import Float, Integer, List, Unicode
 
 from grading.judge import JudgeRun, preload, start_judge
 from grading.kernel import SandboxedExecute
+from grading.messages import Bundle, ReportEntry
 from grading.sandbox import Sandbox
 from grading.student import DEFAULT_TASK_TIMEOUT, DEFAULT_TASK_WALL_TIMEOUT
 
@@ -28,12 +29,12 @@ def is_test_cell(cell: NotebookNode) -> bool:
     return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
 
 
-def tampered_names(entries: list[dict]) -> list[str]:
+def tampered_names(entries: list[ReportEntry]) -> list[str]:
     """The library names the worker restored during these tests, each once, in report order."""
     return list(dict.fromkeys(name for entry in entries for name in entry.get("tampered", [])))
 
 
-def verdict(entries: list[dict], points: float) -> tuple[float, str]:
+def verdict(entries: list[ReportEntry], points: float) -> tuple[float, str]:
     """Points earned and the report text for one graded cell's hidden tests.
 
     Every test that ran counts equally; skipped tests (no GPU, say) do not count. Library
@@ -82,7 +83,7 @@ def instructor_cells(resources: ResourcesDict) -> InstructorCells:
         )
 
 
-def submission_bundle(nb: NotebookNode, preamble: list[str], solution_ids: set[str]) -> dict:
+def submission_bundle(nb: NotebookNode, preamble: list[str], solution_ids: set[str]) -> Bundle:
     """What the student worker runs: the trusted ``preamble`` sources, then the notebook's code
     solution cells whose grade ids are in ``solution_ids``, in notebook order."""
     cells = [

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from grading.messages import HiddenTest, ReportEntry
 from grading.sandbox import Sandbox
 from grading.student import (
     DEFAULT_TASK_TIMEOUT,
@@ -99,12 +100,12 @@ def failure_message(excinfo: pytest.ExceptionInfo) -> tuple[str, bool]:
     )
 
 
-def describe(item: pytest.Item) -> dict:
+def describe(item: pytest.Item) -> HiddenTest:
     """What names a test in the report: its module (the grade id), name and description (the
     first line of its docstring)."""
     doc = (getattr(getattr(item, "function", None), "__doc__", None) or item.name).strip()
     doc = doc.splitlines()[0]
-    return {"module": item.path.stem, "test": item.name, "description": doc}
+    return HiddenTest(module=item.path.stem, test=item.name, description=doc)
 
 
 class Recorder:
@@ -130,7 +131,7 @@ class Recorder:
         if report.when == "setup":
             self._setup_seconds[item.nodeid] = report.duration
         if report.when == "call" or (report.when == "setup" and not report.passed):
-            entry = {
+            entry: ReportEntry = {
                 **describe(item),
                 "outcome": report.outcome,
                 # Set-up (module fixtures, the worker's start) and call, for the benchmark.

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from grading import wire, zygote
+from grading.messages import Bundle, Reply
 from grading.processes import tree_cpu_seconds
 from grading.sandbox import Sandbox
 
@@ -68,7 +69,7 @@ class StudentProcess:
 
     def __init__(
         self,
-        bundle: dict,
+        bundle: Bundle,
         timeout: float,
         wall_timeout: float = DEFAULT_TASK_WALL_TIMEOUT,
         load_timeout: float = 120.0,
@@ -172,7 +173,7 @@ class StudentProcess:
                     "slept without computing: input(), sleep() or a lock?)"
                 )
 
-    def _receive(self, what: str, timeout: float, wall_timeout: float) -> dict:
+    def _receive(self, what: str, timeout: float, wall_timeout: float) -> Reply:
         self._wait_for_reply(what, timeout, wall_timeout)
         try:
             message = wire.receive(self._process.stdout)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from grading import integrity, probes, tripwires, wire
+from grading.messages import Bundle, CallResult, Request
 from grading.probes import lookup
 
 CELL_FILENAME_PREFIX = "<cell "
@@ -46,7 +47,7 @@ def describe(error: BaseException) -> str:
     )
 
 
-def load(bundle: dict, announce: Callable[[str], None]) -> tuple[dict, dict[str, str]]:
+def load(bundle: Bundle, announce: Callable[[str], None]) -> tuple[dict, dict[str, str]]:
     """Run the preamble, then each solution cell; return the namespace and per-cell load errors.
 
     ``announce(grade_id)`` is called before each cell runs, so that the judge knows which cell
@@ -68,7 +69,7 @@ def load(bundle: dict, announce: Callable[[str], None]) -> tuple[dict, dict[str,
     return namespace, errors
 
 
-def handle(namespace: dict, request: dict) -> Any:
+def handle(namespace: dict, request: Request) -> Any:
     """Answer one request: ``call`` a student function (with trusted stand-ins for the functions
     named in ``references``), ``get`` a value, or run a trusted probe."""
     op = request["op"]
@@ -79,7 +80,7 @@ def handle(namespace: dict, request: dict) -> Any:
         with probes.swapped(namespace, request.get("references", [])), probes.student_code():
             with tripwires.watching() as library_calls:
                 result = function(*args, **kwargs)
-        return {"result": result, "args_after": args, "library_calls": library_calls}
+        return CallResult(result=result, args_after=args, library_calls=library_calls)
     if op == "get":
         return lookup(namespace, request["name"])
     if op == "probe":

@@ -1,0 +1,83 @@
+"""The data that crosses processes while grading, in one place.
+
+The autograde preprocessor (:mod:`grading.preprocessors`) writes a :class:`Bundle` for the judge;
+the judge's student handle (:mod:`grading.student`) sends :class:`Request` messages to the student
+worker (:mod:`grading.worker`), which answers with :class:`Reply` messages over :mod:`grading.wire`;
+the judge's pytest plugin (:mod:`grading.pytest_plugin`) reports :class:`ReportEntry` lines, which
+:mod:`grading.judge` reads back for the preprocessor. All are plain JSON-able dictionaries.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, NotRequired, TypedDict
+
+
+class SolutionCell(TypedDict):
+    """A submitted solution cell, named by its grade id."""
+
+    grade_id: str
+    source: str
+
+
+class Bundle(TypedDict):
+    """What the student worker runs: the trusted preamble sources (the gradebook's), the student's
+    solution cells in notebook order, and the library functions to watch while student code runs
+    (:mod:`grading.tripwires`; the judge adds them)."""
+
+    preamble: list[str]
+    cells: list[SolutionCell]
+    tripwires: NotRequired[list[str]]
+
+
+class Request(TypedDict):
+    """One request of the judge to the worker: ``call`` a student function (with trusted
+    stand-ins for the functions in ``references``), ``get`` a student value, or run a ``probe``.
+    ``args`` and ``kwargs`` are encoded with :func:`grading.wire.encode`."""
+
+    op: Literal["call", "get", "probe"]
+    name: str
+    args: NotRequired[Any]
+    kwargs: NotRequired[Any]
+    references: NotRequired[list[str]]
+
+
+class CallResult(TypedDict):
+    """The value of a ``call``: the result, the arguments as the call left them (to detect changed
+    inputs) and the watched library functions it reached."""
+
+    result: Any
+    args_after: list[Any]
+    library_calls: list[str]
+
+
+class Reply(TypedDict):
+    """The worker's answer, to a request or to loading the submission. Every reply names the
+    library functions student code replaced since the last one (restored since)."""
+
+    tampered: list[str]
+    ok: NotRequired[bool]
+    value: NotRequired[Any]  # encoded: a CallResult for ``call``, the value or probe result else
+    error: NotRequired[str]
+    missing_name: NotRequired[bool]
+    loading: NotRequired[str]  # the grade id of the cell being loaded
+    load_errors: NotRequired[dict[str, str]]  # grade id -> what went wrong loading it
+
+
+class HiddenTest(TypedDict):
+    """A hidden test: its module (the graded cell's grade id), name and description (the first
+    line of its docstring, shown to the student)."""
+
+    module: str
+    test: str
+    description: str
+
+
+class ReportEntry(HiddenTest):
+    """What one hidden test found."""
+
+    outcome: Literal["passed", "failed", "skipped"]
+    seconds: NotRequired[float]  # set-up and call, for the benchmark
+    message: NotRequired[str]  # why it failed or was skipped, for the student
+    grader_error: NotRequired[bool]  # the failure is the grader's, not the student's
+    traceback: NotRequired[str]  # of a grader error, for the log
+    tampered: NotRequired[list[str]]  # library functions the student's code replaced
