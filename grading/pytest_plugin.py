@@ -59,13 +59,21 @@ def tripwires() -> list[str]:
 
 
 @pytest.fixture(scope="session")
+def library_advice() -> str:
+    """What to do instead, told to a student whose code reached one of the ``tripwires``; an
+    assignment's ``conftest.py`` overrides this."""
+    return ""
+
+
+@pytest.fixture(scope="session")
 def student(
-    request: pytest.FixtureRequest, submission: dict, tripwires: list[str]
+    request: pytest.FixtureRequest, submission: dict, tripwires: list[str], library_advice: str
 ) -> Iterator[StudentProcess]:
     """The submission, running in its own worker process."""
     settings = request.config.getoption("--sandbox")
     process = StudentProcess(
         {**submission, "tripwires": tripwires},
+        library_advice=library_advice,
         timeout=request.config.getoption("--task-timeout"),
         wall_timeout=request.config.getoption("--task-wall-timeout"),
         sandbox=None if settings is None else Sandbox(**settings),

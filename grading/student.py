@@ -62,6 +62,7 @@ class StudentProcess:
         wall_timeout: wall-clock seconds one request may take, however little CPU it uses.
         load_timeout: CPU seconds starting the worker may use (imports and solution cells); its
             wall-clock backstop is the larger of this and ``wall_timeout``.
+        library_advice: what to do instead, added to the message of :class:`LibraryUsed`.
         sandbox: confines the worker; ``None`` runs it with the judge's rights. When
             ``$GRADING_ZYGOTE`` names a zygote (:mod:`grading.zygote`, started by the batch
             grader), the worker is forked by it instead, confined as the zygote is.
@@ -73,9 +74,11 @@ class StudentProcess:
         timeout: float,
         wall_timeout: float = DEFAULT_TASK_WALL_TIMEOUT,
         load_timeout: float = 120.0,
+        library_advice: str = "",
         sandbox: Sandbox | None = None,
     ) -> None:
         self.timeout = timeout
+        self.library_advice = library_advice
         self.wall_timeout = wall_timeout
         self.load_timeout = load_timeout
         self.sandbox = sandbox
@@ -249,9 +252,10 @@ class StudentProcess:
             references=list(references),
         )
         if value["library_calls"]:
+            advice = f"; {self.library_advice}" if self.library_advice else ""
             raise LibraryUsed(
                 f"{name}() called {value['library_calls'][0]}: this task asks you to write that "
-                "computation yourself, so it earns no credit; use loops or array slicing instead"
+                f"computation yourself, so it earns no credit{advice}"
             )
         return value["result"], tuple(value["args_after"])
 

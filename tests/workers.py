@@ -10,7 +10,10 @@ PREAMBLE = "import numpy as np\nimport torch\nfrom torch import nn\n"
 
 
 def start(
-    cells: dict[str, str], timeout: float = 20.0, tripwires: Sequence[str] = ()
+    cells: dict[str, str],
+    timeout: float = 20.0,
+    tripwires: Sequence[str] = (),
+    library_advice: str = "",
 ) -> StudentProcess:
     """A worker on the solution cells ``{grade id: source}`` after :data:`PREAMBLE`."""
     bundle = {
@@ -18,4 +21,4 @@ def start(
         "cells": [{"grade_id": k, "source": v} for k, v in cells.items()],
         "tripwires": list(tripwires),
     }
-    return StudentProcess(bundle, timeout=timeout)
+    return StudentProcess(bundle, timeout=timeout, library_advice=library_advice)

@@ -8,3 +8,8 @@ from library_use import LIBRARY_CONVOLUTIONS
 def tripwires() -> list[str]:
     """Calls into the student's functions must not reach a library convolution."""
     return list(LIBRARY_CONVOLUTIONS)
+
+
+@pytest.fixture(scope="session")
+def library_advice() -> str:
+    return "use loops or array slicing instead"

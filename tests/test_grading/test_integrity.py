@@ -27,13 +27,17 @@ class Net(nn.Module):
 """
 
 
+#: What the tests' assignment tells a student whose code reached a tripwire.
+ADVICE = "write the sum yourself"
+
+
 @pytest.fixture
 def worker() -> Iterator:
     """``worker(cells)`` starts a process on ``{grade id: source}``; all are closed after."""
     started = []
 
     def start_wired(cells: dict[str, str]) -> StudentProcess:
-        started.append(start(cells, timeout=30, tripwires=TRIPWIRES))
+        started.append(start(cells, timeout=30, tripwires=TRIPWIRES, library_advice=ADVICE))
         return started[-1]
 
     yield start_wired
@@ -150,7 +154,7 @@ def test_patched_builtins_are_restored_for_the_next_call(worker):
 )
 def test_library_convolutions_are_caught_however_they_are_reached(worker, cells):
     process = worker(cells)
-    with pytest.raises(LibraryUsed, match="f\\(\\) called numpy"):
+    with pytest.raises(LibraryUsed, match=f"f\\(\\) called numpy.*no credit; {ADVICE}$"):
         process.call("f", np.arange(5.0), np.ones(3))
 
 
