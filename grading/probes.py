@@ -11,7 +11,7 @@ through methods a student class could override.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -33,6 +33,17 @@ REFERENCES = {
     ),
     "convolution_two_dimensional": lambda x, h: scipy.signal.convolve2d(x, h, mode="same"),
 }
+
+
+#: The probes a hidden test may run by name (:meth:`grading.student.StudentProcess.probe`),
+#: registered with :func:`probe`.
+PROBES: dict[str, Callable[..., Any]] = {}
+
+
+def probe(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Register ``function`` as the probe of its name."""
+    PROBES[function.__name__] = function
+    return function
 
 
 class ProbeError(Exception):
@@ -143,6 +154,7 @@ def logits_of(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
     return output
 
 
+@probe
 def parameter_shapes(namespace: dict, cls: str, kwargs: dict | None = None) -> list[list[int]]:
     """Shapes of the trainable parameters of ``cls(**kwargs)``."""
     return [list(p.shape) for p in trainable(build_model(namespace, cls, kwargs or {}))]
@@ -169,6 +181,7 @@ def load_by_shape(model: nn.Module, weights: list[np.ndarray]) -> None:
             params[index].copy_(torch.from_numpy(np.asarray(weight)))
 
 
+@probe
 def forward(
     namespace: dict, cls: str, kwargs: dict, x: np.ndarray, weights: list[np.ndarray] | None = None
 ) -> torch.Tensor:
@@ -207,6 +220,7 @@ def training_batches(n: int, steps: int, batch_size: int, seed: int) -> Iterator
             yield batch
 
 
+@probe
 def fit_and_predict(
     namespace: dict,
     cls: str,
@@ -274,6 +288,7 @@ class TracingLoader:
         return getattr(self.loader, name)
 
 
+@probe
 def train_model_trace(
     namespace: dict,
     x_train: np.ndarray,
@@ -358,6 +373,7 @@ def train_model_trace(
     return trace
 
 
+@probe
 def criterion_and_optimizer(
     namespace: dict,
     weights: list[np.ndarray],

@@ -264,7 +264,17 @@ class StudentProcess:
         return self.request("get", name, f"reading {name}")
 
     def probe(self, name: str, what: str, **kwargs: Any) -> Any:
-        """Run the trusted probe ``grading.probes.<name>`` on the student's code."""
+        """Run the trusted probe registered as ``name`` (:data:`grading.probes.PROBES`) on the
+        student's code.
+
+        Raises:
+            KeyError: no probe has that name (the hidden test's mistake, reported as the
+                grader's).
+        """
+        from grading.probes import PROBES  # imports torch: only judges that probe need it
+
+        if name not in PROBES:
+            raise KeyError(f"no probe is registered as {name!r}; known: {sorted(PROBES)}")
         return self.request("probe", name, what, kwargs=wire.encode(kwargs))
 
     def close(self) -> None:

@@ -84,7 +84,9 @@ def handle(namespace: dict, request: Request) -> Any:
     if op == "get":
         return lookup(namespace, request["name"])
     if op == "probe":
-        return getattr(probes, request["name"])(namespace, **kwargs)
+        if request["name"] not in probes.PROBES:
+            raise ValueError(f"unknown probe {request['name']!r}")
+        return probes.PROBES[request["name"]](namespace, **kwargs)
     raise ValueError(f"unknown request {op!r}")
 
 

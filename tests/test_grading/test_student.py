@@ -183,3 +183,14 @@ def test_a_cell_that_kills_or_hangs_loading_costs_only_itself(killer, reason):
         assert reason in process.load_errors["killer"], f"got {process.load_errors}"
     finally:
         process.close()
+
+
+def test_only_registered_probes_can_be_run():
+    process = start({"f": "def f():\n    return 1"})
+    try:
+        with pytest.raises(KeyError, match="no probe is registered as 'lookup'"):
+            process.probe("lookup", "looking up a name")
+        with pytest.raises(StudentError, match="unknown probe 'lookup'"):
+            process.request("probe", "lookup", "looking up a name")  # the worker checks too
+    finally:
+        process.close()
