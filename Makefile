@@ -101,7 +101,7 @@ format: setup
 
 benchmark: setup  ## where grading time goes, batch vs serial (docs/PERFORMANCE.md); CUDA tests on a GPU
 	$(BIN)/python tools/benchmark.py $(ONLY)
-	$(BIN)/python tools/benchmark_cuda.py
+	$(call each,test ! -f grader_tests/$$a/benchmark_cuda.py || $(BIN)/python grader_tests/$$a/benchmark_cuda.py)
 
 clean:  ## remove generated grading state (keeps .venv and release/)
 	rm -rf submitted autograde/*/ feedback gradebook.db grades.csv autograde-*.log report-*.csv report-*.png

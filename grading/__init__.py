@@ -1,4 +1,4 @@
-"""Grading of the CNN exercises: hidden tests judged outside the student's kernel.
+"""Grading of the course's exercises: hidden tests judged outside the student's kernel.
 
 Stages, one module each:
 

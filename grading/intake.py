@@ -1,8 +1,8 @@
 """Intake: put each submitted notebook where ``nbgrader autograde`` looks for it.
 
 nbgrader grades ``submitted/<student>/<assignment>/<name>.ipynb`` only under the names the
-gradebook knows, and skips anything else, so a notebook saved as ``ex09 (1).ipynb`` or
-``ex09-Copy1.ipynb`` would score nothing. This stage runs before autograding: for every expected
+gradebook knows, and skips anything else, so a notebook saved as ``<name> (1).ipynb`` or
+``<name>-Copy1.ipynb`` would score nothing. This stage runs before autograding: for every expected
 notebook a student's folder lacks, it copies in the folder's other notebook that carries the most
 of that notebook's graded cells (by grade id), keeping the student's file as it is. Folders where
 no notebook qualifies, or where two tie, are reported and left alone.

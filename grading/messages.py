@@ -19,13 +19,22 @@ class SolutionCell(TypedDict):
     source: str
 
 
+class TrustedModule(TypedDict):
+    """An assignment's trusted module (its probes, its stand-ins), loaded by the worker under
+    ``name`` before any student code."""
+
+    name: str
+    source: str
+
+
 class Bundle(TypedDict):
     """What the student worker runs: the trusted preamble sources (the gradebook's), the student's
-    solution cells in notebook order, and the library functions to watch while student code runs
-    (:mod:`grading.tripwires`; the judge adds them)."""
+    solution cells in notebook order; the judge adds the assignment's trusted modules and the
+    library functions to watch while student code runs (:mod:`grading.tripwires`)."""
 
     preamble: list[str]
     cells: list[SolutionCell]
+    modules: NotRequired[list[TrustedModule]]
     tripwires: NotRequired[list[str]]
 
 
@@ -42,12 +51,11 @@ class Request(TypedDict):
 
 
 class CallResult(TypedDict):
-    """The value of a ``call``: the result, the arguments as the call left them (to detect changed
-    inputs) and the watched library functions it reached."""
+    """The value of a ``call``: the result and the arguments as the call left them (to detect
+    changed inputs)."""
 
     result: Any
     args_after: list[Any]
-    library_calls: list[str]
 
 
 class Reply(TypedDict):
@@ -57,8 +65,10 @@ class Reply(TypedDict):
     tampered: list[str]
     ok: NotRequired[bool]
     value: NotRequired[Any]  # encoded: a CallResult for ``call``, the value or probe result else
+    library_calls: NotRequired[list[str]]  # watched library functions student code reached
     error: NotRequired[str]
     missing_name: NotRequired[bool]
+    grader_error: NotRequired[bool]  # the request itself was wrong (an unknown probe, say)
     loading: NotRequired[str]  # the grade id of the cell being loaded
     load_errors: NotRequired[dict[str, str]]  # grade id -> what went wrong loading it
 

@@ -1,8 +1,17 @@
-"""pytest plugin of the judge: the ``student`` fixture and the per-test report.
+"""pytest plugin of the judge: the ``student`` fixture, its markers and the per-test report.
 
-Loaded by :mod:`grading.judge` with ``-p grading.pytest_plugin``. The report names each test by
-its docstring's first line and keeps only the failure's message (never a traceback), so no
-hidden test source reaches the student.
+Loaded by :mod:`grading.judge` with ``-p grading.pytest_plugin``. An assignment's hidden tests
+configure it through:
+
+- the ``trusted_modules`` fixture (overridden in the assignment's ``conftest.py``): its modules
+  that the student worker loads before the submission (its probes and stand-ins);
+- the ``cpu_limit(seconds)`` marker: CPU seconds each call into the student's code may use;
+- the ``library_ban(*functions, advice="")`` marker: library functions (dotted names) that the
+  student's code must not reach in these tests; the task named in the message is the module's
+  (its grade id without ``test_``).
+
+The report names each test by its docstring's first line and keeps only the failure's message
+(never a traceback), so no hidden test source reaches the student.
 """
 
 from __future__ import annotations
@@ -14,11 +23,12 @@ from pathlib import Path
 
 import pytest
 
-from grading.messages import HiddenTest, ReportEntry
+from grading.messages import HiddenTest, ReportEntry, TrustedModule
 from grading.sandbox import Sandbox
 from grading.student import (
     DEFAULT_TASK_TIMEOUT,
     DEFAULT_TASK_WALL_TIMEOUT,
+    Ban,
     StudentError,
     StudentProcess,
 )
@@ -52,28 +62,28 @@ def submission(request: pytest.FixtureRequest) -> dict:
 
 
 @pytest.fixture(scope="session")
-def tripwires() -> list[str]:
-    """Dotted names of library functions that calls into the student's code must not reach
-    (:mod:`grading.tripwires`); an assignment's ``conftest.py`` overrides this."""
+def trusted_modules() -> list[Path]:
+    """The assignment's modules that the student worker loads before the submission, in order
+    (:func:`grading.worker.load_trusted`); an assignment's ``conftest.py`` overrides this."""
     return []
 
 
-@pytest.fixture(scope="session")
-def library_advice() -> str:
-    """What to do instead, told to a student whose code reached one of the ``tripwires``; an
-    assignment's ``conftest.py`` overrides this."""
-    return ""
+def banned_functions(items: list[pytest.Item]) -> list[str]:
+    """Every library function a ``library_ban`` marker of the session's tests names: the worker
+    wires them all (:mod:`grading.tripwires`), and each test counts only its own."""
+    markers = [marker for item in items for marker in item.iter_markers("library_ban")]
+    return sorted({name for marker in markers for name in marker.args})
 
 
 @pytest.fixture(scope="session")
 def student(
-    request: pytest.FixtureRequest, submission: dict, tripwires: list[str], library_advice: str
+    request: pytest.FixtureRequest, submission: dict, trusted_modules: list[Path]
 ) -> Iterator[StudentProcess]:
     """The submission, running in its own worker process."""
     settings = request.config.getoption("--sandbox")
+    modules = [TrustedModule(name=path.stem, source=path.read_text()) for path in trusted_modules]
     process = StudentProcess(
-        {**submission, "tripwires": tripwires},
-        library_advice=library_advice,
+        {**submission, "modules": modules, "tripwires": banned_functions(request.session.items)},
         timeout=request.config.getoption("--task-timeout"),
         wall_timeout=request.config.getoption("--task-wall-timeout"),
         sandbox=None if settings is None else Sandbox(**settings),
@@ -94,6 +104,21 @@ def cpu_limit(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     with request.getfixturevalue("student").cpu_limit(marker.args[0]):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def library_ban(request: pytest.FixtureRequest) -> Iterator[None]:
+    """In a test marked ``library_ban(*functions, advice="")`` (or in a module so marked), a call
+    into the student's code that reaches one of ``functions`` fails with
+    :class:`grading.student.LibraryUsed`, naming the task."""
+    marker = request.node.get_closest_marker("library_ban")
+    if marker is None or "student" not in request.fixturenames:
+        yield
+        return
+    task = request.node.path.stem.removeprefix("test_")
+    ban = Ban(task, frozenset(marker.args), marker.kwargs.get("advice", ""))
+    with request.getfixturevalue("student").banning(ban):
         yield
 
 
@@ -164,6 +189,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "cuda: needs a CUDA GPU and full MNIST")
     config.addinivalue_line(
         "markers", "cpu_limit(seconds): CPU seconds each call into the student's code may use"
+    )
+    config.addinivalue_line(
+        "markers",
+        "library_ban(*functions, advice=''): library functions the student's code must not reach",
     )
     path = config.getoption("--report")
     if path is not None:

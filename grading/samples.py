@@ -1,7 +1,8 @@
 """Build the bundled sample submissions the demo autogrades: a perfect, a partial and a broken one.
 
 Each assignment says how in ``<hidden tests>/<assignment>/samples.toml``: the solution cells its
-partial sample fills in, its due date in the demo and when each sample was submitted. Usage:
+partial sample fills in, its due date in the demo and when each sample was submitted (and the
+benchmark's wrong and endless-loop cells, :mod:`tools.benchmark`). Usage:
 ``python -m grading.samples [--assignment ID]`` (default: every assignment in ``source/``) writes,
 as ``nbgrader collect`` would, ``samples/<submitted>/<student>/<assignment>/<assignment>.ipynb``
 with its ``timestamp.txt``, and the demo's roster and due dates as nbgrader imports them:
@@ -40,11 +41,16 @@ class Plan:
         due_date: the assignment's due date in the demo.
         partial_cells: grade ids of the solution cells the partial sample fills in.
         submitted_at: when each sample student submitted (nbgrader's timestamp format).
+        wrong_cells: solution cells that make the benchmark's wrong submission
+            (``{grade id: source}``, over the solution).
+        endless_cells: the same for its submission with an endless loop.
     """
 
     due_date: str
     partial_cells: tuple[str, ...]
     submitted_at: dict[str, str]
+    wrong_cells: dict[str, str]
+    endless_cells: dict[str, str]
 
 
 def plan(assignment: str, root: Path = course.COURSE_ROOT) -> Plan:
@@ -52,7 +58,13 @@ def plan(assignment: str, root: Path = course.COURSE_ROOT) -> Plan:
     tests = Path(course.load_config(root).RunHiddenTests.tests_directory)
     with open(tests / assignment / "samples.toml", "rb") as file:
         spec = tomllib.load(file)
-    return Plan(spec["due_date"], tuple(spec["partial_cells"]), dict(spec["submitted_at"]))
+    return Plan(
+        spec["due_date"],
+        tuple(spec["partial_cells"]),
+        dict(spec["submitted_at"]),
+        wrong_cells=dict(spec["benchmark"]["wrong"]),
+        endless_cells=dict(spec["benchmark"]["endless"]),
+    )
 
 
 def write_csv(path: Path, header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> None:

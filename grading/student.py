@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,20 +50,33 @@ class StudentCrashed(StudentError):
 
 
 class LibraryUsed(StudentError):
-    """The student's function called a library function the task asks them to write by hand."""
+    """The student's code called a library function the task asks them to write by hand."""
+
+
+class GraderRequestError(RuntimeError):
+    """The worker has no such probe or stand-in: the hidden test's mistake, not the student's."""
+
+
+@dataclass(frozen=True)
+class Ban:
+    """Library functions (dotted names, wired as tripwires) that the requests of ``task`` must not
+    reach; ``advice`` says what to do instead."""
+
+    task: str
+    functions: frozenset[str]
+    advice: str = ""
 
 
 class StudentProcess:
     """Runs a submission bundle in a worker process and forwards requests to it.
 
     Args:
-        bundle: the submission bundle (``preamble``, ``cells`` and optional ``tripwires``, see
-            :mod:`grading.worker`).
+        bundle: the submission bundle (``preamble``, ``cells``, and the optional trusted
+            ``modules`` and ``tripwires``, see :mod:`grading.worker`).
         timeout: CPU seconds one request may use.
         wall_timeout: wall-clock seconds one request may take, however little CPU it uses.
         load_timeout: CPU seconds starting the worker may use (imports and solution cells); its
             wall-clock backstop is the larger of this and ``wall_timeout``.
-        library_advice: what to do instead, added to the message of :class:`LibraryUsed`.
         sandbox: confines the worker; ``None`` runs it with the judge's rights. When
             ``$GRADING_ZYGOTE`` names a zygote (:mod:`grading.zygote`, started by the batch
             grader), the worker is forked by it instead, confined as the zygote is.
@@ -74,11 +88,10 @@ class StudentProcess:
         timeout: float,
         wall_timeout: float = DEFAULT_TASK_WALL_TIMEOUT,
         load_timeout: float = 120.0,
-        library_advice: str = "",
         sandbox: Sandbox | None = None,
     ) -> None:
         self.timeout = timeout
-        self.library_advice = library_advice
+        self.ban: Ban | None = None
         self.wall_timeout = wall_timeout
         self.load_timeout = load_timeout
         self.sandbox = sandbox
@@ -191,7 +204,12 @@ class StudentProcess:
             ) from None
 
     def request(self, op: str, name: str, what: str, **fields: Any) -> Any:
-        """Send one request and return the decoded value, or raise :class:`StudentError`."""
+        """Send one request and return the decoded value, or raise :class:`StudentError`
+        (:class:`LibraryUsed` when student code reached a function of the current :attr:`ban`).
+
+        Raises:
+            GraderRequestError: the worker has no such probe or stand-in.
+        """
         key = (op, name, what)
         if key in self._timed_out:
             raise StudentTimeout(f"{self._timed_out[key]} (an earlier test; not run again)")
@@ -209,13 +227,35 @@ class StudentProcess:
         except StudentTimeout as error:
             self._timed_out[key] = str(error)
             raise
+        if not reply["ok"] and reply.get("grader_error"):
+            raise GraderRequestError(reply["error"])
         if not reply["ok"]:
             message = reply["error"]
             if reply.get("missing_name") and self.load_errors:
                 failed = "; ".join(f"{cell}: {error}" for cell, error in self.load_errors.items())
                 message += f" (these solution cells failed to run: {failed})"
             raise StudentError(message)
+        self._check_ban(what, reply["library_calls"])
         return wire.decode(reply["value"])
+
+    def _check_ban(self, what: str, library_calls: list[str]) -> None:
+        banned = [call for call in library_calls if self.ban and call in self.ban.functions]
+        if banned:
+            advice = f"; {self.ban.advice}" if self.ban.advice else ""
+            raise LibraryUsed(
+                f"while {what}, your code called {banned[0]}, which task {self.ban.task} asks you "
+                f"to write yourself, so it earns no credit{advice}"
+            )
+
+    @contextlib.contextmanager
+    def banning(self, ban: Ban) -> Iterator[None]:
+        """Within the block, a request whose student code reaches a function of ``ban`` raises
+        :class:`LibraryUsed`."""
+        outer, self.ban = self.ban, ban
+        try:
+            yield
+        finally:
+            self.ban = outer
 
     @contextlib.contextmanager
     def cpu_limit(self, seconds: float) -> Iterator[None]:
@@ -239,9 +279,8 @@ class StudentProcess:
     ) -> tuple[Any, tuple]:
         """Call the student's function ``name``; return its result and its arguments afterwards.
 
-        The student's functions named in ``references`` are replaced by trusted ones during the
-        call (see :data:`grading.probes.REFERENCES`), so a task is graded on its own. A call that
-        reaches one of the bundle's ``tripwires`` raises :class:`LibraryUsed`.
+        The student's functions named in ``references`` are replaced by trusted stand-ins during
+        the call (see :data:`grading.probes.REFERENCES`), so a task is graded on its own.
         """
         value = self.request(
             "call",
@@ -251,12 +290,6 @@ class StudentProcess:
             kwargs=wire.encode(kwargs),
             references=list(references),
         )
-        if value["library_calls"]:
-            advice = f"; {self.library_advice}" if self.library_advice else ""
-            raise LibraryUsed(
-                f"{name}() called {value['library_calls'][0]}: this task asks you to write that "
-                f"computation yourself, so it earns no credit{advice}"
-            )
         return value["result"], tuple(value["args_after"])
 
     def get(self, name: str) -> Any:
@@ -264,17 +297,12 @@ class StudentProcess:
         return self.request("get", name, f"reading {name}")
 
     def probe(self, name: str, what: str, **kwargs: Any) -> Any:
-        """Run the trusted probe registered as ``name`` (:data:`grading.probes.PROBES`) on the
-        student's code.
+        """Run the trusted probe registered as ``name`` (:data:`grading.probes.PROBES`, in the
+        worker) on the student's code; ``what`` it does names it in messages to the student.
 
         Raises:
-            KeyError: no probe has that name (the hidden test's mistake, reported as the
-                grader's).
+            GraderRequestError: no probe has that name (the hidden test's mistake).
         """
-        from grading.probes import PROBES  # imports torch: only judges that probe need it
-
-        if name not in PROBES:
-            raise KeyError(f"no probe is registered as {name!r}; known: {sorted(PROBES)}")
         return self.request("probe", name, what, kwargs=wire.encode(kwargs))
 
     def close(self) -> None:

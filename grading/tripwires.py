@@ -3,8 +3,10 @@
 The static check of the hidden tests (which names a solution cell mentions) misses a library call
 reached indirectly: through an alias defined in another cell, ``getattr`` with a computed name, or
 a library function that convolves internally. The worker therefore replaces each listed function,
-everywhere it is bound in a loaded module, by a wrapper that records the call while
-:func:`watching` is active; the aliases a submission makes later all point to the wrappers.
+everywhere it is bound in a loaded module, by a wrapper that records the call while a request is
+:func:`watching` and student code is :func:`recording` (trusted code reached from student code,
+such as a stand-in, pauses it); the aliases a submission makes later all point to the wrappers.
+Which of the recorded calls cost the student credit is the judge's decision, per task.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Any
 
 #: Names of wired functions called since :func:`watching` began; ``None`` while not watching.
 _calls: list[str] | None = None
+#: Whether the code running now is the student's (see :func:`recording`).
+_recording = False
 
 
 def resolve(dotted: str) -> Any:
@@ -31,7 +35,7 @@ def resolve(dotted: str) -> Any:
 
 def _wired(name: str, function: Callable) -> Callable:
     def tripwire(*args: Any, **kwargs: Any) -> Any:
-        if _calls is not None:
+        if _recording and _calls is not None:
             _calls.append(name)
         return function(*args, **kwargs)
 
@@ -74,11 +78,11 @@ def watching() -> Iterator[list[str]]:
 
 
 @contextmanager
-def paused() -> Iterator[None]:
-    """Stop recording in the block (trusted code, such as a reference stand-in, may convolve)."""
-    global _calls
-    outer, _calls = _calls, None
+def recording(on: bool) -> Iterator[None]:
+    """Record wired calls in the block (``on``: student code runs) or not (trusted code runs)."""
+    global _recording
+    outer, _recording = _recording, on
     try:
         yield
     finally:
-        _calls = outer
+        _recording = outer

@@ -6,10 +6,11 @@ gradebook) and the student's solution cells. Requests and replies travel over pr
 stdin/stdout (:mod:`grading.wire`); the student's own prints, reads and warnings go to
 ``/dev/null``, so ``input()`` fails at once instead of hanging.
 
-Before the submission loads, the worker wires the library functions the bundle lists in
-``tripwires`` (:mod:`grading.tripwires`) and snapshots the libraries its trusted code relies on
-(:mod:`grading.integrity`); it restores them each time student code returns, and every reply lists
-what had to be restored under ``tampered``.
+Before the submission loads, the worker loads the assignment's trusted ``modules`` (its probes and
+stand-ins, which register themselves in :mod:`grading.probes`), wires the library functions the
+bundle lists in ``tripwires`` (:mod:`grading.tripwires`) and snapshots the libraries its trusted
+code relies on (:mod:`grading.integrity`); it restores them each time student code returns, and
+every reply lists what had to be restored under ``tampered``.
 """
 
 from __future__ import annotations
@@ -18,19 +19,37 @@ import json
 import os
 import sys
 import traceback
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from grading import integrity, probes, tripwires, wire
-from grading.messages import Bundle, CallResult, Request
+from grading.messages import Bundle, CallResult, Request, TrustedModule
 from grading.probes import lookup
 
 CELL_FILENAME_PREFIX = "<cell "
 
 
+class UnknownRequest(LookupError):
+    """The judge asked for something the worker does not have: the grader's mistake."""
+
+
+def load_trusted(modules: list[TrustedModule]) -> list[types.ModuleType]:
+    """Run the assignment's trusted modules, in order, each registered in ``sys.modules`` under its
+    name (so that a later one can import an earlier one)."""
+    loaded = []
+    for spec in modules:
+        module = types.ModuleType(spec["name"])
+        module.__file__ = f"<trusted {spec['name']}>"
+        sys.modules[spec["name"]] = module
+        exec(compile(spec["source"], module.__file__, "exec"), vars(module))  # noqa: S102 - trusted
+        loaded.append(module)
+    return loaded
+
+
 def describe(error: BaseException) -> str:
-    """``"ValueError: ... (conv1d_solution, line 4)"``, naming the student's innermost frame."""
+    """``"ValueError: ... (my_solution, line 4)"``, naming the student's innermost frame."""
     where = ""
     for frame, line in traceback.walk_tb(error.__traceback__):
         if frame.f_code.co_filename.startswith(CELL_FILENAME_PREFIX):
@@ -77,17 +96,21 @@ def handle(namespace: dict, request: Request) -> Any:
     if op == "call":
         args = wire.decode(request.get("args", []))
         function = lookup(namespace, request["name"])
+        unknown = set(request.get("references", [])) - set(probes.REFERENCES)
+        if unknown:
+            raise UnknownRequest(f"no stand-in is registered for {sorted(unknown)}")
         with probes.swapped(namespace, request.get("references", [])), probes.student_code():
-            with tripwires.watching() as library_calls:
-                result = function(*args, **kwargs)
-        return CallResult(result=result, args_after=args, library_calls=library_calls)
+            result = function(*args, **kwargs)
+        return CallResult(result=result, args_after=args)
     if op == "get":
         return lookup(namespace, request["name"])
     if op == "probe":
         if request["name"] not in probes.PROBES:
-            raise ValueError(f"unknown probe {request['name']!r}")
+            raise UnknownRequest(
+                f"no probe is registered as {request['name']!r}; known: {sorted(probes.PROBES)}"
+            )
         return probes.PROBES[request["name"]](namespace, **kwargs)
-    raise ValueError(f"unknown request {op!r}")
+    raise UnknownRequest(f"unknown request {op!r}")
 
 
 def serve(bundle_path: Path) -> None:
@@ -98,8 +121,9 @@ def serve(bundle_path: Path) -> None:
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     bundle = json.loads(bundle_path.read_text())
+    trusted = load_trusted(bundle.get("modules", []))
     tripwires.install(bundle.get("tripwires", []))
-    integrity.arm()
+    integrity.arm(trusted)
 
     def send(message: dict) -> None:
         integrity.restore()  # the student's last code may have replaced json.dumps, say
@@ -113,9 +137,12 @@ def serve(bundle_path: Path) -> None:
         except EOFError:
             return
         try:
-            value = handle(namespace, request)
+            with tripwires.watching() as library_calls:
+                value = handle(namespace, request)
             integrity.restore()
-            reply = {"ok": True, "value": wire.encode(value)}
+            reply = {"ok": True, "value": wire.encode(value), "library_calls": library_calls}
+        except UnknownRequest as error:
+            reply = {"ok": False, "error": str(error), "grader_error": True}
         except BaseException as error:  # noqa: BLE001 - reported to the judge, which decides
             reply = {
                 "ok": False,

@@ -7,11 +7,13 @@ In one run, on a temporary copy of the course:
    afresh as plain ``nbgrader autograde`` starts them, and the whole job through
    ``python -m grading.batch`` alone (two solutions graded one after the other: the first job
    starts the zygotes, the second is the figure for one submission);
-2. a batch of 8 submissions (solutions, partial, wrong, one with an endless loop): plain serial
-   ``nbgrader autograde``, then ``grading.batch`` with 1 and with 2 jobs; marks must agree.
+2. a batch of 8 submissions (solutions, partial, wrong, one with an endless loop, as the
+   assignment's ``samples.toml`` describes them): plain serial ``nbgrader autograde``, then
+   ``grading.batch`` with 1 and with 2 jobs; marks must agree.
 
-Prints the figures and writes them to ``docs/PERFORMANCE.md`` with the machine they were taken on.
-Usage: ``python tools/benchmark.py [--assignment ex09]`` (``make benchmark``).
+Prints the figures, one section per assignment, and writes them to ``docs/PERFORMANCE.md`` with
+the machine they were taken on. Usage: ``python tools/benchmark.py [--assignment ID ...]``
+(default: every assignment; ``make benchmark``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import nbclient
@@ -42,11 +45,6 @@ from grading.sandbox import Sandbox
 from grading.submissions import fill, grade_id, read, solution_sources
 
 REPORT = COURSE_ROOT / "docs" / "PERFORMANCE.md"
-#: A wrong 2-D convolution and an endless 1-D one (the batch's wrong and faulty submissions).
-WRONG = {"conv2d_solution": "def convolution_two_dimensional(x, h):\n    return x * 0.0\n"}
-ENDLESS = {
-    "conv1d_solution": "def convolution_one_dimensional(x, h):\n    while True:\n        pass\n"
-}
 
 
 def seconds(action) -> float:
@@ -169,18 +167,13 @@ def graded(root: Path, assignment: str, **options) -> tuple[float, dict[str, flo
     return wall, figures
 
 
-def main(*, assignment: str = "ex09") -> dict[str, float]:
-    """Run the benchmark, print it and write ``docs/PERFORMANCE.md``; return the figures."""
+def benchmark(assignment: str, say: Callable[[str], None]) -> dict[str, float]:
+    """Benchmark ``assignment``, telling ``say`` each Markdown line; return the figures."""
     figures: dict[str, float] = {}
-    lines: list[str] = []
-
-    def say(text: str) -> None:
-        print(text, flush=True)
-        lines.append(text)
-
+    sample_plan = plan(assignment)
     with tempfile.TemporaryDirectory(prefix="ex-benchmark-") as folder:
         submission = Course(Path(folder), assignment)
-        say("## One submission of the solution notebook\n")
+        say(f"## {assignment}: one submission of the solution notebook\n")
         say("| phase | seconds |\n|---|---:|")
         for phase, value in kernel_breakdown(submission).items():
             say(f"| kernel: {phase} | {value:.1f} |")
@@ -200,21 +193,21 @@ def main(*, assignment: str = "ex09") -> dict[str, float]:
         say(f"| the same, first job of a batch (its zygotes start) | {jobs['first']:.1f} |")
         say(f"| `grading.batch` command for both (cluster start, imports) | {command:.1f} |")
 
-        say("\n## A batch of 8 submissions\n")
+        say(f"\n## {assignment}: a batch of 8 submissions\n")
         batch_of_8 = {
             "solution_1": {},
             "solution_2": {},
             "solution_3": {},
             "partial_1": None,
             "partial_2": None,
-            "wrong_1": WRONG,
-            "wrong_2": WRONG,
-            "endless_loop": ENDLESS,
+            "wrong_1": sample_plan.wrong_cells,
+            "wrong_2": sample_plan.wrong_cells,
+            "endless_loop": sample_plan.endless_cells,
         }
         shutil.rmtree(submission.root / "submitted")
         for student, changes in batch_of_8.items():
             cells = (
-                {cell: submission.solutions[cell] for cell in plan(assignment).partial_cells}
+                {cell: submission.solutions[cell] for cell in sample_plan.partial_cells}
                 if changes is None
                 else {**submission.solutions, **changes}
             )
@@ -251,7 +244,7 @@ def main(*, assignment: str = "ex09") -> dict[str, float]:
         core_seconds = runs[2] * (os.cpu_count() or 1) / len(batch_of_8)
         estimate = 300 * max(core_seconds / 16, recording)
         say(
-            "\n## A 16-core server and 300 students\n\n"
+            f"\n## {assignment}: a 16-core server and 300 students\n\n"
             f"Here a submission of this mix costs {core_seconds:.1f} core-seconds (the batch of "
             f"8 with 2 jobs on {os.cpu_count()} cores), and the coordinator takes "
             f"{recording:.2f} s to record each result in the gradebook, one at a time, while the "
@@ -262,9 +255,21 @@ def main(*, assignment: str = "ex09") -> dict[str, float]:
             "kernel, a judge and a worker, about 3 GB in all, so 16 jobs fit in 64 GB. The "
             "single gradebook writer keeps pace while it records a result faster than 16 jobs "
             "finish one; past that, more cores or machines (Dask) only help once "
-            "recording gets faster."
+            "recording gets faster.\n"
         )
+    return figures
 
+
+def main(*, assignments: list[str] | None = None) -> dict[str, dict[str, float]]:
+    """Benchmark ``assignments`` (default: every one), print the figures and write
+    ``docs/PERFORMANCE.md``; return the figures by assignment."""
+    lines: list[str] = []
+
+    def say(text: str) -> None:
+        print(text, flush=True)
+        lines.append(text)
+
+    figures = {name: benchmark(name, say) for name in assignments or course.assignments()}
     machine = f"{platform.node()}: {os.cpu_count()} cores, {platform.machine()}, Python "
     machine += f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}"
     REPORT.write_text(
@@ -276,5 +281,5 @@ def main(*, assignment: str = "ex09") -> dict[str, float]:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--assignment", default="ex09", help="assignment id")
-    main(assignment=parser.parse_args().assignment)
+    parser.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
+    main(assignments=parser.parse_args().assignment)

@@ -1,15 +1,13 @@
 """Settings of the ex09 hidden tests for the judge's plugin (:mod:`grading.pytest_plugin`)."""
 
+from pathlib import Path
+
 import pytest
-from library_use import LIBRARY_CONVOLUTIONS
+
+HERE = Path(__file__).parent
 
 
 @pytest.fixture(scope="session")
-def tripwires() -> list[str]:
-    """Calls into the student's functions must not reach a library convolution."""
-    return list(LIBRARY_CONVOLUTIONS)
-
-
-@pytest.fixture(scope="session")
-def library_advice() -> str:
-    return "use loops or array slicing instead"
+def trusted_modules() -> list[Path]:
+    """The stand-ins (``reference``) and the training probes, loaded into the student worker."""
+    return [HERE / "reference.py", HERE / "probes.py"]

@@ -1,13 +1,19 @@
 """The convolution tasks must be implemented, not delegated to a library convolution.
 
 Two checks: the names a solution cell mentions (:func:`check_implemented_by_hand`), and, at run
-time, tripwires on the library functions themselves (:data:`LIBRARY_CONVOLUTIONS`, wired by
-``conftest.py``), which catch aliases made in other cells and computed names.
+time, tripwires on the library functions themselves (:data:`BY_HAND`, a ``library_ban`` marker of
+the judge's plugin on the tasks' modules), which catch aliases made in other cells and computed
+names.
 """
 
 from __future__ import annotations
 
+import pytest
+
 from grading.source_check import cell_source, names_used
+
+#: What a student whose code reached a library convolution should do instead.
+ADVICE = "use loops or array slicing instead"
 
 #: Library functions that compute a convolution or correlation (lower-cased).
 CONVOLUTIONS = {
@@ -31,7 +37,7 @@ def check_implemented_by_hand(submission: dict, cell: str, function: str) -> Non
     used = sorted(names_used(cell_source(submission, cell)) & CONVOLUTIONS)
     assert not used, (
         f"{function} uses {', '.join(used)}: this task asks you to implement the convolution "
-        "yourself, so it earns no credit; use loops or array slicing instead"
+        f"yourself, so it earns no credit; {ADVICE}"
     )
 
 
@@ -57,3 +63,6 @@ LIBRARY_CONVOLUTIONS = (
     "torch.conv2d",
     "torch.convolution",
 )
+
+#: The marker of the NumPy tasks' modules: calls into the student's code must not convolve.
+BY_HAND = pytest.mark.library_ban(*LIBRARY_CONVOLUTIONS, advice=ADVICE)

@@ -6,12 +6,12 @@ Graded with a correct `add_padding_2d` swapped in, so a padding mistake costs on
 import numpy as np
 import pytest
 import reference
-from library_use import check_implemented_by_hand
+from library_use import BY_HAND, check_implemented_by_hand
 from thresholds import NUMPY_TASK_CPU_SECONDS
 
 from helpers.expect import expect_array, expect_unchanged
 
-pytestmark = pytest.mark.cpu_limit(NUMPY_TASK_CPU_SECONDS)
+pytestmark = [pytest.mark.cpu_limit(NUMPY_TASK_CPU_SECONDS), BY_HAND]
 
 HINT = (
     "flip the kernel in both axes and slide it over x padded with kh // 2 rows and kw // 2 columns"

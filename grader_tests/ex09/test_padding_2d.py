@@ -3,11 +3,12 @@
 import numpy as np
 import pytest
 import reference
+from library_use import BY_HAND
 from thresholds import NUMPY_TASK_CPU_SECONDS
 
 from helpers.expect import expect_array, expect_unchanged
 
-pytestmark = pytest.mark.cpu_limit(NUMPY_TASK_CPU_SECONDS)
+pytestmark = [pytest.mark.cpu_limit(NUMPY_TASK_CPU_SECONDS), BY_HAND]
 
 HINT = "pad kh // 2 rows at top and bottom and kw // 2 columns at left and right"
 

@@ -1,6 +1,6 @@
 """Accuracy thresholds and time limits of the hidden tests; THRESHOLDS.md says how each was chosen.
 
-Recalibrate with ``python tools/calibrate_thresholds.py`` after changing data, steps or seeds.
+Recalibrate with ``python grader_tests/ex09/calibrate.py`` after changing data, steps or seeds.
 """
 
 #: Adam steps (batches of 64) the trusted loop trains for on the CPU, on the embedded subset.

@@ -3,18 +3,34 @@ nor reach a wired library function unnoticed (tripwires)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import numpy as np
 import pytest
 from workers import start
 
-from grading.student import LibraryUsed, StudentProcess
+from grading.student import Ban, LibraryUsed, StudentProcess
 
 #: Workers are forked by a zygote, as in a batch (fresh ones are tested by the nbgrader runs).
 pytestmark = pytest.mark.usefixtures("forked_workers")
 
-TRIPWIRES = ["numpy.convolve", "numpy._core.multiarray.correlate", "scipy.signal.convolve2d"]
+TRIPWIRES = [
+    "numpy.convolve",
+    "numpy._core.multiarray.correlate",
+    "scipy.signal.convolve2d",
+    "torch.conv1d",
+]
+
+CONVOLVING_NET = """
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(2, 1, 3, dtype=torch.float64))
+
+    def forward(self, x):
+        return torch.conv1d(x, self.weight)
+"""
 
 TWO_LAYERS = """
 class Net(nn.Module):
@@ -27,8 +43,8 @@ class Net(nn.Module):
 """
 
 
-#: What the tests' assignment tells a student whose code reached a tripwire.
-ADVICE = "write the sum yourself"
+#: The tests' task: calls must not reach a library convolution.
+BAN = Ban("sums", frozenset(TRIPWIRES), advice="write the sum yourself")
 
 
 @pytest.fixture
@@ -37,7 +53,7 @@ def worker() -> Iterator:
     started = []
 
     def start_wired(cells: dict[str, str]) -> StudentProcess:
-        started.append(start(cells, timeout=30, tripwires=TRIPWIRES, library_advice=ADVICE))
+        started.append(start(cells, timeout=30, tripwires=TRIPWIRES))
         return started[-1]
 
     yield start_wired
@@ -154,8 +170,33 @@ def test_patched_builtins_are_restored_for_the_next_call(worker):
 )
 def test_library_convolutions_are_caught_however_they_are_reached(worker, cells):
     process = worker(cells)
-    with pytest.raises(LibraryUsed, match=f"f\\(\\) called numpy.*no credit; {ADVICE}$"):
+    with process.banning(BAN), pytest.raises(LibraryUsed) as caught:
         process.call("f", np.arange(5.0), np.ones(3))
+    expected = (
+        r"while running f\(\), your code called numpy\.\S+, which task sums asks you to write "
+        r"yourself, so it earns no credit; write the sum yourself$"
+    )
+    assert re.match(expected, str(caught.value)), f"expected {expected!r}, got {caught.value}"
+
+
+def test_a_library_call_costs_credit_only_in_the_tasks_that_ban_it(worker):
+    process = worker({"f": "def f(x, h):\n    return np.convolve(x, h, 'same')"})
+    result, _ = process.call("f", np.arange(5.0), np.ones(3))
+    np.testing.assert_allclose(result, [1.0, 3.0, 6.0, 9.0, 7.0], err_msg="outside the ban")
+    other_task = Ban("elsewhere", frozenset({"torch.conv2d"}))
+    with process.banning(other_task):
+        assert process.call("f", np.arange(5.0), np.ones(3))[0].shape == (5,), "another ban"
+    with process.banning(BAN), pytest.raises(LibraryUsed):
+        process.call("f", np.arange(5.0), np.ones(3))
+
+
+def test_a_probe_of_a_banned_task_is_watched_too(worker):
+    process = worker({"net": CONVOLVING_NET})
+    assert shapes(process) == [[2, 1, 3]], "counting parameters runs no forward pass"
+    forward = {"cls": "Net", "kwargs": {}, "x": np.ones((1, 1, 5))}
+    assert process.probe("forward", "running Net", **forward).shape == (1, 2, 3), "no ban"
+    with process.banning(Ban("net", frozenset({"torch.conv1d"}))), pytest.raises(LibraryUsed):
+        process.probe("forward", "running Net", **forward)
 
 
 def test_hand_written_convolution_and_trusted_references_do_not_trip(worker):

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from workers import start
 
-from grading.student import StudentCrashed, StudentError, StudentTimeout
+from grading.student import GraderRequestError, StudentCrashed, StudentError, StudentTimeout
 
 #: Workers are forked by a zygote, as in a batch (fresh ones are tested by the nbgrader runs).
 pytestmark = pytest.mark.usefixtures("forked_workers")
@@ -185,12 +185,13 @@ def test_a_cell_that_kills_or_hangs_loading_costs_only_itself(killer, reason):
         process.close()
 
 
-def test_only_registered_probes_can_be_run():
+def test_an_unknown_probe_or_stand_in_is_the_graders_error_not_the_students():
     process = start({"f": "def f():\n    return 1"})
     try:
-        with pytest.raises(KeyError, match="no probe is registered as 'lookup'"):
+        with pytest.raises(GraderRequestError, match="no probe is registered as 'lookup'"):
             process.probe("lookup", "looking up a name")
-        with pytest.raises(StudentError, match="unknown probe 'lookup'"):
-            process.request("probe", "lookup", "looking up a name")  # the worker checks too
+        with pytest.raises(GraderRequestError, match=r"no stand-in is registered for \['g'\]"):
+            process.call("f", references=["g"])
+        assert process.call("f")[0] == 1, "the worker should go on answering"
     finally:
         process.close()

@@ -1,6 +1,6 @@
 """Draw the images Exercise 09 uses: the course logo and the two architecture figures.
 
-Usage: ``python tools/make_figures.py [OUTPUT_DIR]`` (default ``source/ex09/images``).
+Usage: ``python grader_tests/ex09/make_figures.py [OUTPUT_DIR]`` (default ``source/ex09/images``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch, Polygon, Rectangle
 
-DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "source" / "ex09" / "images"
+DEFAULT_OUTPUT = Path(__file__).resolve().parents[2] / "source" / "ex09" / "images"
 
 
 def logo() -> Figure:

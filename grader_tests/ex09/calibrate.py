@@ -1,13 +1,13 @@
 """Measure the reference models' accuracy over many seeds and derive the hidden-test thresholds.
 
-Trains each reference model of ``grader_tests/ex09/reference.py`` with the same trusted loop the
-hidden tests use (``grading.probes.fit_and_predict``) for seeds 0..N-1, and prints, per model and
+Trains each reference model of ``reference.py`` with the same trusted loop the hidden tests use
+(``fit_and_predict`` of ``probes.py``) for seeds 0..N-1, and prints, per model and
 training budget (Adam steps), the mean, standard deviation, minimum and maximum accuracy, the
 threshold by the rule of THRESHOLDS.md, ``floor_to_0.01(min - max(3 * std, 0.02))``, and the best
 accuracy of a model that does not learn its features (the reference with every layer but the last
 frozen): a budget is usable when the threshold stays above that control.
 
-Usage: ``python tools/calibrate_thresholds.py [--seeds 10] [--steps 40 125] [--cuda-budget]
+Usage: ``python grader_tests/ex09/calibrate.py [--seeds 10] [--steps 40 125] [--cuda-budget]
 [--device cuda]``; ``--cuda-budget`` measures the CUDA tests' budget (on the CPU unless
 ``--device`` says otherwise, with the same seeds, on the data the CUDA tests use here: full MNIST
 when present, else the embedded subset). :func:`time_to_cuda_thresholds` is the GPU section of
@@ -18,20 +18,16 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 import time
-from pathlib import Path
 
+import models
 import numpy as np
+import probes
+import reference
+import thresholds
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grader_tests" / "ex09"))
-import models  # noqa: E402
-import reference  # noqa: E402
-import thresholds  # noqa: E402
-
-from grading import probes  # noqa: E402
-from helpers.mnist import data_dir, full_mnist_present  # noqa: E402
+from helpers.mnist import data_dir, full_mnist_present
 
 
 def threshold(accuracies: np.ndarray) -> float:

@@ -1,12 +1,12 @@
 """Benchmark on a GPU: the time each hidden CUDA accuracy test takes to reach its threshold.
 
-Trains each reference model as its CUDA test does (``tools/calibrate_thresholds.py``'s
+Trains each reference model as its CUDA test does (``calibrate.py``'s
 :func:`time_to_cuda_thresholds`), prints the figures and writes them to
 ``docs/PERFORMANCE-CUDA.md`` with the machine they were taken on. Where no CUDA GPU is present it
 says so and leaves that file as the last GPU run wrote it. Needs neither nbgrader nor the sandbox,
 so it runs on any machine with PyTorch.
 
-Usage: ``python tools/benchmark_cuda.py [--device cuda]`` (part of ``make benchmark``).
+Usage: ``python grader_tests/ex09/benchmark_cuda.py [--device cuda]`` (part of ``make benchmark``).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 import torch
-from calibrate_thresholds import time_to_cuda_thresholds
+from calibrate import time_to_cuda_thresholds
 
-REPORT = Path(__file__).resolve().parents[1] / "docs" / "PERFORMANCE-CUDA.md"
+REPORT = Path(__file__).resolve().parents[2] / "docs" / "PERFORMANCE-CUDA.md"
 
 
 def table(rows: list[dict]) -> list[str]:
@@ -56,7 +56,8 @@ def main(device: str = "cuda") -> list[dict] | None:
     )
     REPORT.write_text(
         "# Performance of the CUDA accuracy tests\n\n"
-        f"Written by `make benchmark` (`tools/benchmark_cuda.py`); taken on {machine}.\n\n"
+        "Written by `make benchmark` (`grader_tests/ex09/benchmark_cuda.py`); taken on "
+        f"{machine}.\n\n"
         "Each reference model trained as its hidden CUDA test trains it (seed 0, Adam, batches "
         "of 64, the CUDA budget of `grader_tests/ex09/thresholds.py`), timed from the first step "
         "to the last prediction; the GPU's own start, which a judge's first CUDA test pays once, "

@@ -1,0 +1,250 @@
+"""Exercise 09's trusted probes, run inside the student worker (never in the judge).
+
+The judge's plugin ships this module to the worker with the submission (``trusted_modules`` in
+``conftest.py``); it registers its probes with :func:`grading.probes.probe` before student code
+loads. Each trains or traces the student's code with a trusted loop and returns plain data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from grading import integrity
+from grading.probes import (
+    ProbeError,
+    build_model,
+    logits_of,
+    lookup,
+    probe,
+    student_code,
+    student_device,
+    trainable,
+)
+from helpers.mnist import data_dir, mnist_array
+
+
+def mnist_images(full: bool, train: bool) -> torch.Tensor:
+    """MNIST images (N, 1, 28, 28) float in [0, 1], without the PIL round trip."""
+    return torch.from_numpy(mnist_array(data_dir(), "images", train, full)).unsqueeze(1) / 255.0
+
+
+def mnist_labels(full: bool, train: bool) -> torch.Tensor:
+    """MNIST labels (N,) int64. The worker sees the training labels only (the test labels are
+    kept out of its sandbox: :mod:`grading.sandbox`)."""
+    return torch.from_numpy(mnist_array(data_dir(), "labels", train, full))
+
+
+def training_batches(n: int, steps: int, batch_size: int, seed: int) -> Iterator[torch.Tensor]:
+    """Indices of ``steps`` training batches over ``n`` samples: shuffled passes (epochs) in an
+    order fixed by ``seed``, the last batch of each pass possibly smaller."""
+    generator = torch.Generator().manual_seed(seed)
+    while True:
+        for batch in torch.randperm(n, generator=generator).split(batch_size):
+            if steps == 0:
+                return
+            steps -= 1
+            yield batch
+
+
+@probe
+def fit_and_predict(
+    namespace: dict,
+    cls: str,
+    kwargs: dict,
+    steps: int,
+    seed: int,
+    full_mnist: bool = False,
+    device: str = "cpu",
+    batch_size: int = 64,
+    lr: float = 1e-3,
+) -> torch.Tensor:
+    """Train ``cls(**kwargs)`` for ``steps`` Adam steps on MNIST (full or the embedded subset) on
+    ``device`` with a trusted loop; return its test-set predictions.
+
+    ``seed`` sets both the initial weights and the order of the training batches.
+    """
+    device = torch.device(device)
+    x_train, y_train = mnist_images(full_mnist, True), mnist_labels(full_mnist, True)
+    x_test = mnist_images(full_mnist, train=False)
+    model = build_model(namespace, cls, kwargs, seed=seed)
+    with student_code():
+        model.to(device).train()
+    optimizer = torch.optim.Adam(trainable(model), lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    for batch in training_batches(len(x_train), steps, batch_size, seed):
+        optimizer.zero_grad()
+        loss_fn(logits_of(model, x_train[batch].to(device)), y_train[batch].to(device)).backward()
+        optimizer.step()
+    with student_code():
+        model.eval()
+    with torch.no_grad():
+        return torch.cat(
+            [logits_of(model, chunk.to(device)).argmax(dim=1).cpu() for chunk in x_test.split(1000)]
+        )
+
+
+def small_mlp(weights: list[np.ndarray]) -> nn.Sequential:
+    """A trusted two-layer MLP (Linear, ReLU, Linear) holding the given weights."""
+    model = nn.Sequential(
+        nn.Linear(weights[0].shape[1], weights[0].shape[0]),
+        nn.ReLU(),
+        nn.Linear(weights[2].shape[1], weights[2].shape[0]),
+    )
+    with torch.no_grad():
+        for param, weight in zip(model.parameters(), weights, strict=True):
+            param.copy_(torch.from_numpy(weight))
+    return model
+
+
+class TracingLoader:
+    """Wraps a DataLoader and calls ``on_pass`` each time a pass over it starts."""
+
+    def __init__(self, loader: DataLoader, on_pass: Any) -> None:
+        self.loader = loader
+        self.on_pass = on_pass
+
+    def __iter__(self) -> Iterator:
+        self.on_pass()
+        return iter(self.loader)
+
+    def __len__(self) -> int:
+        return len(self.loader)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.loader, name)
+
+
+@probe
+def train_model_trace(
+    namespace: dict,
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_test: np.ndarray,
+    y_test: np.ndarray,
+    weights: list[np.ndarray],
+    epochs: int,
+    lr: float,
+    train_batch: int,
+    test_batch: int,
+) -> dict:
+    """Run the student's ``train_model`` on a small MLP and record what it does.
+
+    Returns what it returned, the mode and gradient state of every forward pass, the number of
+    optimiser steps, how many steps used gradients left over from an earlier batch, the accuracy
+    on the test set at each pass over the test loader, and the final weights.
+    """
+    train_model = lookup(namespace, "train_model")
+    device = student_device(namespace)
+    model = small_mlp(weights).to(device)
+    params = list(model.parameters())
+    trace: dict[str, Any] = {"train_forward": [], "test_forward": [], "steps": 0, "stale_steps": 0}
+    trace["test_passes"] = []
+    state = {"loader": None, "probing": False}
+    last_grads: dict[int, torch.Tensor] = {}
+
+    def on_forward(module: nn.Module, inputs: Any, output: Any) -> None:
+        integrity.restore()
+        if not state["probing"] and state["loader"] is not None:
+            trace[f"{state['loader']}_forward"].append([module.training, torch.is_grad_enabled()])
+
+    model.register_forward_hook(on_forward)
+    for index, param in enumerate(params):
+        param.register_hook(
+            lambda grad, index=index: last_grads.__setitem__(index, grad.detach().clone())
+        )
+
+    class TracingSGD(torch.optim.SGD):
+        def step(self, closure: Any = None) -> Any:
+            integrity.restore()
+            trace["steps"] += 1
+            stale = any(
+                p.grad is not None
+                and (i not in last_grads or not torch.allclose(p.grad, last_grads[i]))
+                for i, p in enumerate(params)
+            )
+            trace["stale_steps"] += int(stale)
+            last_grads.clear()
+            return super().step(closure)
+
+    def start_pass(loader: str) -> None:
+        integrity.restore()
+        state["loader"] = loader
+        if loader == "test":
+            state["probing"] = True
+            was_training = model.training
+            model.eval()
+            with torch.no_grad():
+                correct = (
+                    model(torch.from_numpy(x_test).to(device)).argmax(1).cpu().numpy() == y_test
+                ).sum()
+            model.train(was_training)
+            state["probing"] = False
+            trace["test_passes"].append([trace["steps"], float(correct) / len(y_test)])
+
+    loaders = {}
+    for name, x, y, batch in (
+        ("train", x_train, y_train, train_batch),
+        ("test", x_test, y_test, test_batch),
+    ):
+        dataset = TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
+        loaders[name] = TracingLoader(
+            DataLoader(dataset, batch_size=batch), lambda name=name: start_pass(name)
+        )
+    optimizer = TracingSGD(params, lr=lr)
+    with student_code():
+        trace["returned"] = train_model(
+            model, nn.CrossEntropyLoss(), optimizer, loaders["train"], loaders["test"], epochs
+        )
+    trace["final_weights"] = [p.detach().cpu() for p in params]
+    return trace
+
+
+@probe
+def criterion_and_optimizer(
+    namespace: dict,
+    weights: list[np.ndarray],
+    logits: np.ndarray,
+    targets: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    steps: int,
+) -> dict:
+    """Call the student's ``make_criterion_and_optimizer`` on a small MLP and try both out.
+
+    Returns the criterion's value on ``(logits, targets)``, which model parameters the optimiser
+    holds, and the training loss on ``(x, y)`` over ``steps`` optimiser steps (measured with a
+    trusted cross-entropy, whatever the student's criterion reports).
+    """
+    model = small_mlp(weights)
+    with student_code():
+        made = lookup(namespace, "make_criterion_and_optimizer")(model)
+    if not issubclass(type(made), tuple) or tuple.__len__(made) != 2:
+        raise ProbeError(
+            "make_criterion_and_optimizer must return (criterion, optimizer), got a "
+            f"{type(made).__name__}"
+        )
+    criterion, optimizer = tuple.__getitem__(made, 0), tuple.__getitem__(made, 1)
+    if not issubclass(type(optimizer), torch.optim.Optimizer):
+        raise ProbeError(
+            f"the optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
+        )
+    with student_code():
+        value = criterion(torch.from_numpy(logits), torch.from_numpy(targets))
+        held = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    x_tensor, y_tensor = torch.from_numpy(x), torch.from_numpy(y)
+    losses = []
+    for _ in range(steps):
+        with torch.no_grad():
+            losses.append(nn.functional.cross_entropy(model(x_tensor), y_tensor).item())
+        with student_code():
+            optimizer.zero_grad()
+            loss = criterion(model(x_tensor), y_tensor)
+            loss.backward()
+            optimizer.step()
+    return {"value": value, "held": [id(p) in held for p in model.parameters()], "losses": losses}
