@@ -3,6 +3,7 @@
 Everything a notebook imports lives here, once, so notebooks stay thin.
 """
 
+from helpers.arithmetic import as_pair
 from helpers.budget import training_epochs
 from helpers.filters import SOBEL_X, SOBEL_Y, gaussian_kernel
 from helpers.images import load_blackwhite_image
@@ -16,6 +17,7 @@ __all__ = [
     "DrawingPad",
     "MNISTDataError",
     "accuracy",
+    "as_pair",
     "gaussian_kernel",
     "load_blackwhite_image",
     "load_mnist",

@@ -14,12 +14,8 @@ import scipy.signal
 import torch
 from torch import nn
 
-from helpers.expect import expect_array, expect_unchanged, short
+from helpers.expect import expect_array, expect_unchanged, passed, short
 from helpers.filters import SOBEL_X, SOBEL_Y
-
-
-def passed(name: str) -> None:
-    print(f"\u2714 {name} passes the public checks.")
 
 
 def check_add_padding_1d(add_padding_1d: Callable) -> None:

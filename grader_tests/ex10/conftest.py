@@ -1,0 +1,13 @@
+"""Settings of the ex10 hidden tests for the judge's plugin (:mod:`grading.pytest_plugin`)."""
+
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture(scope="session")
+def trusted_modules() -> list[Path]:
+    """The stand-ins of the tasks other tasks build on (``reference``), loaded into the worker."""
+    return [HERE / "reference.py"]
