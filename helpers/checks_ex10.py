@@ -114,7 +114,8 @@ def check_conv2d(conv2d: Callable) -> None:
             call(conv2d, x, weight, bias, **options),
             F.conv2d(tensor(x), tensor(weight), tensor(bias), **options).numpy(),
             what=f"conv2d(x (2, 3, 7, 6), weight (4, 3, 3, 2), bias, {options or 'defaults'})",
-            hint="sum over input channels; one bias per output channel",
+            hint="slide the kernel without flipping it, sum over input channels, add one bias "
+            "per output channel",
         )
     passed("conv2d")
 
