@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat import NotebookNode
-from tests_paths import ASSIGNMENT, ROOT
+from tests_paths import ASSIGNMENT, ASSIGNMENTS, ROOT
 from variants import ALTERNATIVE_STUDENTS, ALTERNATIVES, MALFORMED, WRONG, WRONG_STUDENTS
 
 from grading import zygote
@@ -65,9 +65,10 @@ class Course:
             )
         return result
 
-    def notebook(self, folder: str) -> NotebookNode:
-        """``<folder>/ex09/ex09.ipynb`` of this course (``source`` or ``release``)."""
-        return read(str(self.root / folder / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"))
+    def notebook(self, folder: str, assignment: str = ASSIGNMENT) -> NotebookNode:
+        """``<folder>/<assignment>/<assignment>.ipynb`` of this course (``source`` or
+        ``release``)."""
+        return read(str(self.root / folder / assignment / f"{assignment}.ipynb"))
 
     def submit(
         self, student: str, notebook: NotebookNode | bytes, name: str = f"{ASSIGNMENT}.ipynb"
@@ -94,9 +95,10 @@ class Course:
 
 @pytest.fixture(scope="session")
 def released_course(tmp_path_factory: pytest.TempPathFactory) -> Course:
-    """A course copy on which ``nbgrader generate_assignment ex09`` has run."""
+    """A course copy on which ``nbgrader generate_assignment`` has run for every assignment."""
     course = Course(tmp_path_factory.mktemp("course"))
-    course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
+    for assignment in ASSIGNMENTS:
+        course.nbgrader("generate_assignment", assignment, "--force")
     return course
 
 

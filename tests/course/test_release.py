@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+import pytest
 from conftest import Course
 from leaks import hidden_lines, leaked
-from tests_paths import ASSIGNMENT, ROOT
+from tests_paths import ASSIGNMENTS, ROOT
 
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 
@@ -20,9 +21,10 @@ def release_texts(root: Path) -> dict[Path, str]:
     }
 
 
-def test_committed_release_is_what_nbgrader_generates(released_course: Course):
-    generated = released_course.notebook("release")
-    committed_path = ROOT / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_committed_release_is_what_nbgrader_generates(released_course: Course, assignment: str):
+    generated = released_course.notebook("release", assignment)
+    committed_path = ROOT / "release" / assignment / f"{assignment}.ipynb"
     committed = committed_path.read_text()
     assert nbformat.reads(committed, as_version=4) == generated, (
         f"{committed_path} differs from what `nbgrader generate_assignment` makes of source/: "
@@ -54,9 +56,10 @@ def leaked_solution_lines(source, release) -> list[str]:
     )
 
 
-def test_release_has_no_solution_code(released_course: Course):
-    release = nbformat.read(ROOT / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    leaked = leaked_solution_lines(released_course.notebook("source"), release)
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_has_no_solution_code(released_course: Course, assignment: str):
+    release = nbformat.read(ROOT / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+    leaked = leaked_solution_lines(released_course.notebook("source", assignment), release)
     assert not leaked, f"the committed release contains solution lines, expected none: {leaked[:3]}"
     for path, text in release_texts(ROOT).items():
         found = [marker for marker in MARKERS if marker in text]
@@ -81,14 +84,17 @@ def test_release_has_nothing_from_grader_tests(released_course: Course):
         assert not found, f"{path} contains lines of grader_tests/, expected none: {found[:3]}"
 
 
-def test_every_graded_cell_has_a_hidden_test_module_and_back(released_course: Course):
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_graded_cell_has_a_hidden_test_module_and_back(
+    released_course: Course, assignment: str
+):
     graded = {
         cell.metadata.nbgrader["grade_id"]
-        for cell in released_course.notebook("source").cells
+        for cell in released_course.notebook("source", assignment).cells
         if cell.metadata.get("nbgrader", {}).get("grade")
         and not cell.metadata.nbgrader.get("solution")
     }
-    modules = {path.stem for path in (ROOT / "grader_tests" / ASSIGNMENT).glob("test_*.py")}
+    modules = {path.stem for path in (ROOT / "grader_tests" / assignment).glob("test_*.py")}
     assert graded == modules, (
         f"graded test cells {sorted(graded)} and hidden modules {sorted(modules)} differ"
     )

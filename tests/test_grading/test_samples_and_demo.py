@@ -6,15 +6,17 @@ import csv
 
 import pytest
 from conftest import Course
-from tests_paths import ASSIGNMENT, ROOT
+from nbgrader.utils import parse_utc
+from tests_paths import ASSIGNMENT, ASSIGNMENTS, ROOT
 
 from grading import demo, samples
 
 
-def test_committed_samples_are_up_to_date():
-    plan = samples.plan(ASSIGNMENT)
-    for student, content in samples.build(ASSIGNMENT).items():
-        path = ROOT / "samples" / "submitted" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_committed_samples_are_up_to_date(assignment):
+    plan = samples.plan(assignment)
+    for student, content in samples.build(assignment).items():
+        path = ROOT / "samples" / "submitted" / student / assignment / f"{assignment}.ipynb"
         assert path.is_file() and path.read_bytes() == content, (
             f"{path} is stale or missing: run `make samples`"
         )
@@ -24,40 +26,56 @@ def test_committed_samples_are_up_to_date():
         )
 
 
+def sections(out: str) -> dict[str, dict[str, str]]:
+    """The demo's summary lines of each sample student, by assignment (``ex09:`` headers)."""
+    found: dict[str, dict[str, str]] = {}
+    current = None
+    for line in out.splitlines():
+        if line.rstrip(":") in ASSIGNMENTS and line.endswith(":"):
+            current = found.setdefault(line.rstrip(":"), {})
+        elif current is not None and line.split() and line.split()[0] in samples.ROSTER_IDS:
+            current[line.split()[0]] = line
+    return found
+
+
 @pytest.mark.slow
 def test_demo_grades_the_samples_and_reports_the_broken_one(tmp_path, capsys):
     course = Course(tmp_path)
     assert demo.main(root=course.root, samples=ROOT / "samples") == 0, "the demo should succeed"
-    out = capsys.readouterr().out
-    lines = {
-        line.split()[0]: line
-        for line in out.splitlines()
-        if line.split() and line.split()[0] in ("perfect", "partial", "broken")
+    summaries = sections(capsys.readouterr().out)
+    assert sorted(summaries) == ASSIGNMENTS, f"expected a summary per assignment, got {summaries}"
+    rows = {
+        (row["assignment"], row["student_id"]): row
+        for row in csv.DictReader(open(course.root / "grades.csv"))
     }
-    assert "22 / 22" in lines["perfect"], (
-        f"the perfect sample should score 22 / 22, got {lines['perfect']!r}"
-    )
-    assert "graded (late: " in lines["partial"] and "22 / 22" not in lines["partial"], (
-        f"the partial sample, a day late, should be graded with a late penalty, got "
-        f"{lines['partial']!r}"
-    )
-    assert "not graded: NotJSONError" in lines["broken"], (
-        f"the broken sample should be reported, got {lines['broken']!r}"
-    )
-    rows = {row["student_id"]: row for row in csv.DictReader(open(course.root / "grades.csv"))}
-    assert sorted(rows) == ["broken", "partial", "perfect"], (
-        f"expected the 3 sample students in grades.csv, got {sorted(rows)}"
-    )
-    assert (rows["perfect"]["first_name"], rows["perfect"]["last_name"]) == ("Grace", "Hopper"), (
-        f"expected the roster's name of the perfect sample, got {rows['perfect']}"
-    )
-    partial = rows["partial"]
-    assert float(partial["late_submission_penalty"]) == pytest.approx(
-        0.1 * float(partial["raw_score"])
-    ), f"the partial sample is one started day late: expected a 10 % penalty, got {partial}"
-    assert float(rows["perfect"]["late_submission_penalty"]) == 0, (
-        f"the perfect sample came before the due date, got {rows['perfect']}"
-    )
-    assert (course.root / "feedback" / "perfect" / ASSIGNMENT / f"{ASSIGNMENT}.html").is_file(), (
-        "feedback missing"
+    for assignment, lines in summaries.items():
+        perfect = rows[assignment, "perfect"]
+        full = f"{float(perfect['max_score']):g} / {float(perfect['max_score']):g}"
+        assert full in lines["perfect"], (
+            f"{assignment}: the perfect sample should score {full}, got {lines['perfect']!r}"
+        )
+        assert "graded" in lines["partial"] and full not in lines["partial"], (
+            f"{assignment}: the partial sample should be graded below full marks, got "
+            f"{lines['partial']!r}"
+        )
+        assert "not graded: NotJSONError" in lines["broken"], (
+            f"{assignment}: the broken sample should be reported, got {lines['broken']!r}"
+        )
+        assert (perfect["first_name"], perfect["last_name"]) == ("Grace", "Hopper"), (
+            f"expected the roster's name of the perfect sample, got {perfect}"
+        )
+        plan = samples.plan(assignment)
+        for student in ("perfect", "partial"):
+            row = rows[assignment, student]
+            late = parse_utc(plan.submitted_at[student]) > parse_utc(plan.due_date)
+            expected = 0.1 * float(row["raw_score"]) if late else 0.0
+            assert float(row["late_submission_penalty"]) == pytest.approx(expected), (
+                f"{assignment}/{student} submitted {plan.submitted_at[student]}, due "
+                f"{plan.due_date}: expected a penalty of {expected:g}, got {row}"
+            )
+        assert (
+            course.root / "feedback" / "perfect" / assignment / f"{assignment}.html"
+        ).is_file(), f"{assignment}: feedback missing"
+    assert "graded (late: " in summaries[ASSIGNMENT]["partial"], (
+        f"ex09's partial sample is a day late, got {summaries[ASSIGNMENT]['partial']!r}"
     )
