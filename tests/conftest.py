@@ -10,14 +10,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from corpus import CORPORA
 from nbformat import NotebookNode
 from tests_paths import ASSIGNMENT, ASSIGNMENTS, ROOT
-from variants import ALTERNATIVE_STUDENTS, ALTERNATIVES, MALFORMED, WRONG, WRONG_STUDENTS
 
 from grading import zygote
 from grading.course import copy_course
 from grading.sandbox import Sandbox
-from grading.submissions import fill, read, solution_sources
+from grading.submissions import read, solution_sources
 
 
 @pytest.fixture(scope="session")
@@ -71,11 +71,17 @@ class Course:
         return read(str(self.root / folder / assignment / f"{assignment}.ipynb"))
 
     def submit(
-        self, student: str, notebook: NotebookNode | bytes, name: str = f"{ASSIGNMENT}.ipynb"
+        self,
+        student: str,
+        notebook: NotebookNode | bytes,
+        name: str = "",
+        assignment: str = ASSIGNMENT,
     ) -> Path:
-        """Put a notebook (or raw bytes, for malformed files) in ``submitted/<student>/ex09/``
-        under ``name``; return the folder."""
-        folder = self.root / "submitted" / student / ASSIGNMENT
+        """Put a notebook (or raw bytes, for malformed files) in
+        ``submitted/<student>/<assignment>/`` under ``name`` (default: the assignment's notebook
+        name); return the folder."""
+        name = name or f"{assignment}.ipynb"
+        folder = self.root / "submitted" / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / name
         if isinstance(notebook, bytes):
@@ -84,12 +90,12 @@ class Course:
             nbformat.write(notebook, str(path))
         return folder
 
-    def scores(self, student: str) -> dict[str, tuple[float, float]]:
+    def scores(self, student: str, assignment: str = ASSIGNMENT) -> dict[str, tuple[float, float]]:
         """``{grade cell id: (score, max score)}`` of a student's notebook, from the gradebook."""
         from nbgrader.api import Gradebook
 
         with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gradebook:
-            notebook = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
+            notebook = gradebook.find_submission_notebook(assignment, assignment, student)
             return {grade.name: (grade.score, grade.max_score) for grade in notebook.grades}
 
 
@@ -102,35 +108,33 @@ def released_course(tmp_path_factory: pytest.TempPathFactory) -> Course:
     return course
 
 
-def graded_batch(course: Course) -> dict[str, NotebookNode | bytes]:
-    """Every kind of submission, by student: the solution, the unchanged release, the wrong and
-    alternative variants (several per notebook) and malformed files."""
-    release = course.notebook("release")
-    solutions = solution_sources(course.notebook("source"))
-    batch: dict[str, NotebookNode | bytes] = {
-        "solution": fill(release, solutions),
-        "unchanged_release": release,
-    }
-    for student, names in WRONG_STUDENTS.items():
-        batch[student] = fill(release, {**solutions, **{WRONG[n][0]: WRONG[n][1] for n in names}})
-    for student, names in ALTERNATIVE_STUDENTS.items():
-        cells = {cell: code for name in names for cell, code in ALTERNATIVES[name]}
-        batch[student] = fill(release, {**solutions, **cells})
-    text = nbformat.writes(fill(release, solutions))
-    for student, corrupt in MALFORMED.items():
-        batch[student] = corrupt(text)
-    return batch
+def grade_corpus(course: Course, assignment: str) -> subprocess.CompletedProcess:
+    """Submit the assignment's corpus (:mod:`corpus`) to ``course`` and grade it with the parallel
+    grader (``python -m grading.batch``, as ``make autograde`` runs it); return its result
+    (malformed notebooks make it exit non-zero)."""
+    release = course.notebook("release", assignment)
+    solutions = solution_sources(course.notebook("source", assignment))
+    for student, notebook in CORPORA[assignment].submissions(release, solutions).items():
+        course.submit(student, notebook, assignment=assignment)
+    return course.run(sys.executable, "-m", "grading.batch", assignment, "--jobs", "2", check=False)
 
 
 @pytest.fixture(scope="session")
-def graded(released_course: Course):
-    """The released course after the parallel grader (``python -m grading.batch``, as
-    ``make autograde`` runs it) graded every kind of submission in one batch; also its result
-    (malformed notebooks make it exit non-zero)."""
-    course = released_course
-    for student, notebook in graded_batch(course).items():
-        course.submit(student, notebook)
-    result = course.run(
-        sys.executable, "-m", "grading.batch", ASSIGNMENT, "--jobs", "2", check=False
-    )
-    return course, result
+def graded(released_course: Course) -> tuple[Course, subprocess.CompletedProcess]:
+    """The released course after the parallel grader graded ex09's corpus; also its result."""
+    return released_course, grade_corpus(released_course, ASSIGNMENT)
+
+
+@pytest.fixture(scope="session")
+def graded_assignment(graded: tuple[Course, subprocess.CompletedProcess]):
+    """``graded_assignment(assignment)``: the course and the grader's result once the
+    assignment's corpus is graded (each assignment graded once per session)."""
+    course, result = graded
+    results = {ASSIGNMENT: result}
+
+    def grade(assignment: str) -> tuple[Course, subprocess.CompletedProcess]:
+        if assignment not in results:
+            results[assignment] = grade_corpus(course, assignment)
+        return course, results[assignment]
+
+    return grade

@@ -458,26 +458,6 @@ def sobel_edges(image, threshold):
 }
 
 
-#: Students whose notebooks nbgrader cannot read.
-MALFORMED = {"truncated": lambda text: text[: len(text) // 2].encode(), "empty": lambda text: b""}
-
-
-def wrong_bundles() -> list[list[str]]:
-    """Group the wrong variants: no two in one notebook touch the same solution or graded cell."""
-    bundles: list[list[str]] = []
-    for name, (cell, _code, graded) in WRONG.items():
-        for bundle in bundles:
-            if all(
-                WRONG[other][0] != cell and not set(WRONG[other][2]) & set(graded)
-                for other in bundle
-            ):
-                bundle.append(name)
-                break
-        else:
-            bundles.append([name])
-    return bundles
-
-
 #: Alternative solutions in two notebooks; the groups of one notebook touch different cells.
 ALTERNATIVE_STUDENTS = {
     "alternative_a": [
@@ -490,9 +470,3 @@ ALTERNATIVE_STUDENTS = {
         "hand_counted_answers_and_np_pad",
     ],
 }
-WRONG_STUDENTS = {f"wrong_{index}": names for index, names in enumerate(wrong_bundles(), start=1)}
-
-
-def student_of(variant: str, students: dict[str, list[str]]) -> str:
-    """The student whose notebook holds ``variant``."""
-    return next(student for student, names in students.items() if variant in names)
