@@ -108,13 +108,20 @@ def released_course(tmp_path_factory: pytest.TempPathFactory) -> Course:
     return course
 
 
+def corpus_submissions(
+    course: Course, assignment: str = ASSIGNMENT
+) -> dict[str, NotebookNode | bytes]:
+    """The assignment's corpus (:mod:`corpus`) as notebooks of ``course``'s release, by student."""
+    release = course.notebook("release", assignment)
+    solutions = solution_sources(course.notebook("source", assignment))
+    return CORPORA[assignment].submissions(release, solutions)
+
+
 def grade_corpus(course: Course, assignment: str) -> subprocess.CompletedProcess:
     """Submit the assignment's corpus (:mod:`corpus`) to ``course`` and grade it with the parallel
     grader (``python -m grading.batch``, as ``make autograde`` runs it); return its result
     (malformed notebooks make it exit non-zero)."""
-    release = course.notebook("release", assignment)
-    solutions = solution_sources(course.notebook("source", assignment))
-    for student, notebook in CORPORA[assignment].submissions(release, solutions).items():
+    for student, notebook in corpus_submissions(course, assignment).items():
         course.submit(student, notebook, assignment=assignment)
     return course.run(sys.executable, "-m", "grading.batch", assignment, "--jobs", "2", check=False)
 

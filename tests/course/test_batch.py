@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import Course, graded_batch
+from conftest import Course, corpus_submissions
 from tests_paths import ASSIGNMENT
 
 from grading.submissions import fill, solution_sources
@@ -56,7 +56,7 @@ def serial(tmp_path_factory, graded) -> Course:
     """Some students of the graded batch, graded by plain serial ``nbgrader autograde``."""
     course = Course(tmp_path_factory.mktemp("serial"))
     course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
-    batch = graded_batch(graded[0])
+    batch = corpus_submissions(graded[0])
     for student in COMPARED:
         course.submit(student, batch[student])
     course.nbgrader("autograde", ASSIGNMENT, "--force", check=False)
@@ -142,7 +142,7 @@ def busy_worker(address: str) -> str | None:
 def test_a_dask_cluster_that_loses_a_worker_grades_like_serial_nbgrader(tmp_path, graded, serial):
     course = Course(tmp_path / "course")
     course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
-    batch = graded_batch(graded[0])
+    batch = corpus_submissions(graded[0])
     for student in DASK_STUDENTS:
         course.submit(student, batch[student])
     with dask_cluster(tmp_path) as (address, workers):
