@@ -10,6 +10,7 @@ from helpers.images import load_blackwhite_image
 from helpers.metrics import accuracy
 from helpers.mnist import MNISTDataError, load_mnist
 from helpers.widgets import DrawingPad, visualize_convolution
+from helpers.widgets_ex10 import explore_arithmetic, filter_playground
 
 __all__ = [
     "SOBEL_X",
@@ -18,6 +19,8 @@ __all__ = [
     "MNISTDataError",
     "accuracy",
     "as_pair",
+    "explore_arithmetic",
+    "filter_playground",
     "gaussian_kernel",
     "load_blackwhite_image",
     "load_mnist",

@@ -39,3 +39,18 @@ def load_blackwhite_image(path: str | Path) -> np.ndarray:
     except UnidentifiedImageError as error:
         raise ValueError(f"{path} is not an image file Pillow can read") from error
     return grey / 255.0
+
+
+def shapes_image(size: int = 32) -> np.ndarray:
+    """A grey-scale picture with edges in every direction: a bright disc, a mid-grey square and a
+    diagonal bar on black.
+
+    Returns:
+        (size, size) float64 array with values in [0, 1].
+    """
+    rows, columns = np.mgrid[0:size, 0:size] / size
+    image = np.zeros((size, size))
+    image[(rows - 0.3) ** 2 + (columns - 0.3) ** 2 < 0.04] = 1.0
+    image[(rows > 0.55) & (rows < 0.85) & (columns > 0.15) & (columns < 0.45)] = 0.5
+    image[(np.abs(rows + columns - 1.3) < 0.06) & (columns > 0.55)] = 0.8
+    return image
