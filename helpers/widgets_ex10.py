@@ -213,7 +213,11 @@ class ArithmeticExplorer(widgets.VBox):
             kinds = np.full((1, 1), PADDING)
         grid_axes.imshow(kinds, cmap=CELL_COLOURS, vmin=0, vmax=2)
         draw_cell_lines(grid_axes, len(self.axis.kinds))
-        title = "dilated and padded input" if self.transposed.value else "padded input"
+        title = (
+            "dilated, padded input (flipped kernel, stride 1)"
+            if self.transposed.value
+            else "padded input"
+        )
         grid_axes.set_title(f"{title} ({len(self.axis.kinds)} x {len(self.axis.kinds)})")
         grid_axes.legend(
             handles=[

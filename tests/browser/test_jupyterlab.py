@@ -15,7 +15,16 @@ from collections.abc import Iterator
 import pytest
 from conftest import Course
 from lab_server import LabServer, start_lab
-from pages import NEEDS_BROWSER, TIMEOUT_MS, browser, page, playwright, screenshot  # noqa: F401
+from pages import (  # noqa: F401
+    NEEDS_BROWSER,
+    browser,
+    code_cell,
+    open_notebook,
+    page,
+    playwright,
+    run_cell,
+    screenshot,
+)
 from tests_paths import ASSIGNMENT
 
 from grading.submissions import fill, solution_sources
@@ -59,37 +68,6 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     server = start_lab(course.root, course.root / "jupyterlab.log")
     yield server
     server.stop()
-
-
-def open_notebook(page, lab: LabServer, path: str) -> None:
-    """Open a notebook in JupyterLab and wait until its kernel is idle."""
-    page.goto(lab.url(f"lab/tree/{path}"))
-    page.locator(".jp-NotebookPanel .jp-CodeCell").first.wait_for()
-    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for()
-
-
-def code_cell(page, source: str):
-    """The code cell whose source matches the regular expression ``source``."""
-    editor = page.locator(".jp-InputArea-editor", has_text=re.compile(source))
-    return page.locator(".jp-Notebook .jp-CodeCell").filter(has=editor).first
-
-
-def run_cell(page, cell, attempts: int = 3) -> None:
-    """Run a cell as a student does (click into it, Shift+Enter) and wait until it finished.
-
-    A click that lands while JupyterLab is still laying the notebook out may not focus the editor;
-    then the keystroke is lost and the click is repeated.
-    """
-    prompt = cell.locator(".jp-InputArea-prompt")
-    for _ in range(attempts):
-        cell.locator(".jp-InputArea-editor").click()
-        page.keyboard.press("Shift+Enter")
-        try:
-            playwright.expect(prompt).not_to_have_text("[ ]:", timeout=10_000)
-            break
-        except AssertionError:
-            continue
-    playwright.expect(prompt).to_have_text(re.compile(r"\[\d+\]"), timeout=TIMEOUT_MS)
 
 
 def test_visualizer_steps_the_kernel_and_redraws(page, lab):
