@@ -43,9 +43,15 @@ def probe(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def stand_in(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Register ``function`` as the trusted stand-in for the student function of its name."""
-    REFERENCES[function.__name__] = function
-    return function
+    """Register ``function`` as the trusted stand-in for the student function of its name.
+
+    Returns it wired (:func:`grading.tripwires.wired`): the grader's swap runs it unrecorded, but
+    student code that calls it directly (found in ``sys.modules`` or :data:`REFERENCES`) is
+    recorded as ``grader:<name>``, and that costs the task (:class:`grading.student.LibraryUsed`).
+    """
+    guarded = tripwires.wired(f"{tripwires.GRADER_CODE}{function.__name__}", function)
+    REFERENCES[function.__name__] = guarded
+    return guarded
 
 
 class ProbeError(Exception):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grading import wire, zygote
+from grading import tripwires, wire, zygote
 from grading.messages import Bundle, Reply
 from grading.processes import tree_cpu_seconds
 from grading.sandbox import Sandbox
@@ -205,7 +205,8 @@ class StudentProcess:
 
     def request(self, op: str, name: str, what: str, **fields: Any) -> Any:
         """Send one request and return the decoded value, or raise :class:`StudentError`
-        (:class:`LibraryUsed` when student code reached a function of the current :attr:`ban`).
+        (:class:`LibraryUsed` when student code reached a function of the current :attr:`ban`, or
+        called one of the grader's stand-ins itself).
 
         Raises:
             GraderRequestError: the worker has no such probe or stand-in.
@@ -239,6 +240,12 @@ class StudentProcess:
         return wire.decode(reply["value"])
 
     def _check_ban(self, what: str, library_calls: list[str]) -> None:
+        borrowed = [call for call in library_calls if call.startswith(tripwires.GRADER_CODE)]
+        if borrowed:
+            raise LibraryUsed(
+                f"while {what}, your code called the grader's own "
+                f"{borrowed[0].removeprefix(tripwires.GRADER_CODE)}, so it earns no credit"
+            )
         banned = [call for call in library_calls if self.ban and call in self.ban.functions]
         if banned:
             advice = f"; {self.ban.advice}" if self.ban.advice else ""

@@ -7,6 +7,10 @@ everywhere it is bound in a loaded module, by a wrapper that records the call wh
 :func:`watching` and student code is :func:`recording` (trusted code reached from student code,
 such as a stand-in, pauses it); the aliases a submission makes later all point to the wrappers.
 Which of the recorded calls cost the student credit is the judge's decision, per task.
+
+The grader's own stand-ins are wired the same way under :data:`GRADER_CODE` names (see
+:func:`grading.probes.stand_in`): student code that reaches for one gets the grader's answer, and
+that costs the task whatever it bans.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from typing import Any
 _calls: list[str] | None = None
 #: Whether the code running now is the student's (see :func:`recording`).
 _recording = False
+#: Prefix of the recorded name of a call from student code into the grader's own code.
+GRADER_CODE = "grader:"
 
 
 def resolve(dotted: str) -> Any:
@@ -33,7 +39,9 @@ def resolve(dotted: str) -> Any:
         return getattr(resolve(module_name), attribute)
 
 
-def _wired(name: str, function: Callable) -> Callable:
+def wired(name: str, function: Callable) -> Callable:
+    """``function``, recording ``name`` when student code calls it during a request."""
+
     def tripwire(*args: Any, **kwargs: Any) -> Any:
         if _recording and _calls is not None:
             _calls.append(name)
@@ -47,15 +55,15 @@ def _wired(name: str, function: Callable) -> Callable:
 
 def install(names: list[str]) -> None:
     """Wire each function in ``names``, replacing it in every loaded module that binds it."""
-    wired = {}
+    wrappers = {}
     for name in names:
         function = resolve(name)
-        wired.setdefault(id(function), (function, _wired(name, function)))
+        wrappers.setdefault(id(function), (function, wired(name, function)))
     for module in list(sys.modules.values()):
         if isinstance(module, ModuleType):
             namespace = vars(module)
             for attribute, value in list(namespace.items()):
-                function, wrapper = wired.get(id(value), (None, None))
+                function, wrapper = wrappers.get(id(value), (None, None))
                 if function is value:
                     namespace[attribute] = wrapper
 

@@ -23,7 +23,7 @@ class Case:
     kernel_cells: list[str] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
     mutate: Callable[[NotebookNode], None] | None = None
-    file_name: str = "ex09.ipynb"
+    file_name: str = ""  # the assignment's notebook name
     zero: tuple[str, ...] = ()
     expected: dict[str, float] = field(default_factory=dict)
     others_full: bool = True

@@ -9,5 +9,5 @@ HERE = Path(__file__).parent
 
 @pytest.fixture(scope="session")
 def trusted_modules() -> list[Path]:
-    """The stand-ins (``reference``) and the training probes, loaded into the student worker."""
-    return [HERE / "reference.py", HERE / "probes.py"]
+    """The stand-ins and the training probes, loaded into the student worker."""
+    return [HERE / "stand_ins.py", HERE / "probes.py"]

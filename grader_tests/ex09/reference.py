@@ -1,42 +1,20 @@
-"""Reference solutions of Exercise 09 (never released).
-
-The judge compares with them; the student worker also loads this module (``trusted_modules`` in
-``conftest.py``), where the functions marked :func:`~grading.probes.stand_in` replace the student's
-own during a call that names them, so that a task is graded on its own.
+"""Reference solutions of Exercise 09 (never released), for the judge only: the student worker
+never loads this module (it loads ``stand_ins.py``, whose functions this one uses too).
 """
 
 from __future__ import annotations
 
 import numpy as np
-import scipy.signal
 import torch
 import torch.nn.functional as F
+from stand_ins import add_padding_1d, add_padding_2d, convolution_two_dimensional  # noqa: F401 - also the judge's references
 from torch import nn
 
-from grading.probes import stand_in
 from helpers.filters import SOBEL_X, SOBEL_Y
-
-
-@stand_in
-def add_padding_1d(x: np.ndarray, filter_size: int) -> np.ndarray:
-    return np.pad(np.asarray(x, dtype=float), filter_size // 2)
 
 
 def convolution_one_dimensional(x: np.ndarray, h: np.ndarray) -> np.ndarray:
     return np.convolve(np.asarray(x, dtype=float), np.asarray(h, dtype=float), mode="same")
-
-
-@stand_in
-def add_padding_2d(x: np.ndarray, filter_shape: tuple[int, int]) -> np.ndarray:
-    kh, kw = filter_shape
-    return np.pad(np.asarray(x, dtype=float), ((kh // 2, kh // 2), (kw // 2, kw // 2)))
-
-
-@stand_in
-def convolution_two_dimensional(x: np.ndarray, h: np.ndarray) -> np.ndarray:
-    return scipy.signal.convolve2d(
-        np.asarray(x, dtype=float), np.asarray(h, dtype=float), mode="same"
-    )
 
 
 def sobel_edges(image: np.ndarray, threshold: float) -> np.ndarray:

@@ -1,9 +1,6 @@
-"""Reference answers of Exercise 10, computed with PyTorch (never released).
-
-The judge compares with them; the student worker also loads this module (``trusted_modules`` in
-``conftest.py``), where the functions marked :func:`~grading.probes.stand_in` replace the
-student's own during a call that names them, so that a task built on an earlier one (the
-transposed convolution on ``dilate2d`` and ``conv2d``) is graded on its own.
+"""Reference answers of Exercise 10, computed with PyTorch (never released), for the judge only:
+the student worker never loads this module (it loads ``stand_ins.py``, whose functions this one
+uses too).
 """
 
 from __future__ import annotations
@@ -11,23 +8,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 import torch.nn.functional as F
+from stand_ins import conv2d, conv_matrix, conv_output_size, dilate2d, tensor  # noqa: F401 - also the judge's references
 from torch import nn
-
-from grading.probes import stand_in
-
-
-def tensor(array: np.ndarray) -> torch.Tensor:
-    """``array`` as a float64 tensor."""
-    return torch.from_numpy(np.array(array, dtype=np.float64))
-
-
-@stand_in
-def conv_output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
-    """The output length of ``F.conv1d`` on zeros; ValueError when it would be empty."""
-    if n + 2 * padding < dilation * (k - 1) + 1:
-        raise ValueError(f"a kernel of {k} (dilation {dilation}) does not fit {n} + 2 * {padding}")
-    weight = torch.zeros(1, 1, k)
-    return F.conv1d(torch.zeros(1, 1, n), weight, None, stride, padding, dilation).shape[-1]
 
 
 def conv_transpose_output_size(
@@ -88,29 +70,10 @@ def describe_network(input_shape: tuple[int, ...], layers: list[tuple]) -> list[
     return rows
 
 
-@stand_in
-def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1) -> np.ndarray:
-    """``F.conv2d`` on NumPy arrays."""
-    bias = None if bias is None else tensor(bias)
-    return F.conv2d(tensor(x), tensor(weight), bias, stride, padding, dilation).numpy()
-
-
 def pool2d(x, kernel_size, stride=None, padding=0, mode="max") -> np.ndarray:
     """``F.max_pool2d`` or ``F.avg_pool2d`` (counting the padding) on NumPy arrays."""
     pool = F.max_pool2d if mode == "max" else F.avg_pool2d
     return pool(tensor(x), kernel_size, stride, padding).numpy()
-
-
-@stand_in
-def conv_matrix(kernel, input_shape, stride=1) -> np.ndarray:
-    """The Jacobian of the valid ``F.conv2d`` of an ``input_shape`` image with ``kernel``."""
-    weight = tensor(kernel)[None, None]
-
-    def convolve(image: torch.Tensor) -> torch.Tensor:
-        return F.conv2d(image.reshape(1, 1, *input_shape), weight, stride=stride).ravel()
-
-    zeros = torch.zeros(int(np.prod(input_shape)), dtype=torch.float64)
-    return torch.autograd.functional.jacobian(convolve, zeros).numpy()
 
 
 def conv_transpose_matmul(y, kernel, input_shape, stride=1) -> np.ndarray:
@@ -122,16 +85,6 @@ def conv_transpose_matmul(y, kernel, input_shape, stride=1) -> np.ndarray:
     return F.conv_transpose2d(
         tensor(y)[None, None], tensor(kernel)[None, None], stride=(sh, sw), output_padding=extra
     ).numpy()[0, 0]
-
-
-@stand_in
-def dilate2d(x, factor) -> np.ndarray:
-    """``factor - 1`` zeros between the entries of the last two axes, by slicing."""
-    fh, fw = (factor, factor) if np.ndim(factor) == 0 else factor
-    x = np.asarray(x, dtype=np.float64)
-    out = np.zeros((*x.shape[:-2], (x.shape[-2] - 1) * fh + 1, (x.shape[-1] - 1) * fw + 1))
-    out[..., ::fh, ::fw] = x
-    return out
 
 
 def conv_transpose2d(y, weight, stride=1, padding=0) -> np.ndarray:

@@ -1,6 +1,9 @@
-"""Hostile and faulty submissions, autograded in one batch with an honest one by the parallel
-grader (``python -m grading.batch``, nbgrader's pipeline, as ``make autograde`` runs it): tampering
-earns nothing, a fault costs only what it breaks, and nobody else's marks change."""
+"""Hostile and faulty submissions, autograded with an honest one in one batch per assignment by the
+parallel grader (``python -m grading.batch``, nbgrader's pipeline, as ``make autograde`` runs it):
+tampering earns nothing, a fault costs only what it breaks, and nobody else's marks change.
+
+ex09's batch holds the engine's whole corpus (:mod:`hostile`); ex10's aims at what ex10 adds
+(:mod:`hostile_ex10`). Tests of one engine behaviour look at one named student of ex09's batch."""
 
 from __future__ import annotations
 
@@ -12,29 +15,44 @@ import sys
 import threading
 from collections.abc import Iterator
 
+import hostile_ex10
 import nbformat
 import pytest
 from conftest import Course
-from hostile import CASES, FAULTS, LISTENER_PORT, TAMPERING
-from tests_paths import ASSIGNMENT, ROOT
+from hostile import CASES, FAULTS, LISTENER_PORT, TAMPERING, Case
+from tests_paths import ROOT
 
 from grading.submissions import fill, solution_sources
 
 #: Tighter limits than the course's, so that the hanging cases take seconds, not minutes: the
-#: honest student's slowest call (training CNN) uses about 2.5 s of CPU time, its slowest notebook
-#: cell about 3 s and the whole notebook about 4 s in the kernel.
+#: honest ex09 student's slowest call (training CNN) uses about 2.5 s of CPU time, its slowest
+#: notebook cell about 3 s and the whole notebook about 4 s in the kernel; ex10's notebook (its
+#: demo training and widgets) takes about 15 s.
 LIMITS = """
 c.RunHiddenTests.task_timeout = 8.0
 c.SandboxedExecute.cell_cpu_limit = 5.0
 c.Execute.timeout = 10
-c.SandboxedExecute.total_timeout = 20.0
+c.SandboxedExecute.total_timeout = {total}
 c.Sandbox.memory_limit = 2 * 1024**3
 """
-PROTECTED = (
-    "grader_tests/ex09/test_conv1d.py",
-    "source/ex09/ex09.ipynb",
-    "submitted/honest/ex09/ex09.ipynb",
-)
+#: Per assignment: its cases, the whole-notebook kernel budget, a hidden test module whose source
+#: must not leak, and the points the notebook is worth.
+BATCHES: dict[str, tuple[dict[str, Case], float, str, float]] = {
+    "ex09": (CASES, 20.0, "test_conv1d.py", 22),
+    "ex10": (hostile_ex10.CASES, 60.0, "test_conv2d.py", 25),
+}
+STUDENTS = [
+    (assignment, name) for assignment, batch in BATCHES.items() for name in sorted(batch[0])
+]
+
+
+def protected(assignment: str) -> tuple[str, ...]:
+    """Course files no submission may change."""
+    return (
+        f"grader_tests/{assignment}/{BATCHES[assignment][2]}",
+        f"source/{assignment}/{assignment}.ipynb",
+        f"submitted/honest/{assignment}/{assignment}.ipynb",
+    )
 
 
 def digest(path) -> str:
@@ -65,35 +83,58 @@ def listener() -> Iterator[list[bytes]]:
     server.close()
 
 
-@pytest.fixture(scope="session")
-def hostile(tmp_path_factory, listener):
-    course = Course(tmp_path_factory.mktemp("hostile"))
+def grade_batch(root, assignment: str):
+    """Release ``assignment`` in a course copy at ``root``, submit the honest student and every
+    case, and grade them all in parallel; the course, the protected files' digests before, and the
+    batch's completed process."""
+    cases, total, _, _ = BATCHES[assignment]
+    course = Course(root)
     with open(course.root / "nbgrader_config.py", "a") as config:
-        config.write(LIMITS)
-    course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
-    release = course.notebook("release")
-    solutions = solution_sources(course.notebook("source"))
-    course.submit("honest", fill(release, solutions))
-    for name, case in CASES.items():
+        config.write(LIMITS.format(total=total))
+    course.nbgrader("generate_assignment", assignment, "--force")
+    release = course.notebook("release", assignment)
+    solutions = solution_sources(course.notebook("source", assignment))
+    course.submit("honest", fill(release, solutions), assignment=assignment)
+    for name, case in cases.items():
         notebook = fill(release, {**solutions, **case.cells})
         for offset, code in enumerate(case.kernel_cells, start=2):
             notebook.cells.insert(offset, nbformat.v4.new_code_cell(code))
         if case.mutate is not None:
             case.mutate(notebook)
-        folder = course.submit(name, json.dumps(notebook, indent=1).encode(), case.file_name)
+        encoded = json.dumps(notebook, indent=1).encode()
+        folder = course.submit(name, encoded, case.file_name, assignment=assignment)
         for file_name, content in case.files.items():
             (folder / file_name).parent.mkdir(parents=True, exist_ok=True)
             (folder / file_name).write_text(content)
-    before = {path: digest(course.root / path) for path in PROTECTED}
+    before = {path: digest(course.root / path) for path in protected(assignment)}
     result = course.run(
-        sys.executable, "-m", "grading.batch", ASSIGNMENT, "--jobs", "2", check=False
+        sys.executable, "-m", "grading.batch", assignment, "--jobs", "2", check=False
     )
     return course, before, result
 
 
-def autograded(course: Course, student: str) -> str:
+@pytest.fixture(scope="session")
+def batches(tmp_path_factory, listener):
+    """``batches(assignment)``: that assignment's hostile batch, graded once per session."""
+    graded = {}
+
+    def batch(assignment: str):
+        if assignment not in graded:
+            graded[assignment] = grade_batch(tmp_path_factory.mktemp(assignment), assignment)
+        return graded[assignment]
+
+    return batch
+
+
+@pytest.fixture(scope="session")
+def hostile(batches):
+    """ex09's batch, which holds the engine's whole corpus."""
+    return batches("ex09")
+
+
+def autograded(course: Course, student: str, assignment: str = "ex09") -> str:
     """The text of a student's autograded notebook."""
-    return (course.root / "autograde" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+    return (course.root / "autograde" / student / assignment / f"{assignment}.ipynb").read_text()
 
 
 def test_the_corpus_has_enough_cases():
@@ -102,60 +143,66 @@ def test_the_corpus_has_enough_cases():
     )
 
 
-def test_the_honest_student_keeps_full_marks(hostile):
-    course, _, _ = hostile
-    lost = {cell: s for cell, s in course.scores("honest").items() if s[0] != s[1]}
+@pytest.mark.parametrize("assignment", sorted(BATCHES))
+def test_the_honest_student_keeps_full_marks(batches, assignment):
+    course, _, _ = batches(assignment)
+    lost = {cell: s for cell, s in course.scores("honest", assignment).items() if s[0] != s[1]}
     assert not lost, f"the honest student lost points (score, max) in a hostile batch: {lost}"
-    assert "Note: your code replaced" not in autograded(course, "honest"), (
+    assert "Note: your code replaced" not in autograded(course, "honest", assignment), (
         "the honest student's feedback should not claim that library functions were replaced"
     )
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_attacked_or_broken_tasks_earn_nothing(hostile, name):
-    course, _, _ = hostile
-    scores = course.scores(name)
-    earned = {cell: scores[cell][0] for cell in CASES[name].zero if scores[cell][0] != 0}
-    assert not earned, f"{name}: expected 0 points in {CASES[name].zero}, got {earned}"
+@pytest.mark.parametrize(("assignment", "name"), STUDENTS)
+def test_attacked_or_broken_tasks_earn_nothing(batches, assignment, name):
+    course, _, _ = batches(assignment)
+    case, scores = BATCHES[assignment][0][name], course.scores(name, assignment)
+    earned = {cell: scores[cell][0] for cell in case.zero if scores[cell][0] != 0}
+    assert not earned, f"{name}: expected 0 points in {case.zero}, got {earned}"
 
 
-@pytest.mark.parametrize("name", sorted(name for name, case in CASES.items() if case.expected))
-def test_partly_affected_tasks_score_what_they_earned(hostile, name):
-    course, _, _ = hostile
-    scores = course.scores(name)
-    got = {cell: scores[cell][0] for cell in CASES[name].expected}
-    assert got == CASES[name].expected, f"{name}: expected {CASES[name].expected}, got {got}"
+@pytest.mark.parametrize(
+    ("assignment", "name"), [(a, n) for a, n in STUDENTS if BATCHES[a][0][n].expected]
+)
+def test_partly_affected_tasks_score_what_they_earned(batches, assignment, name):
+    course, _, _ = batches(assignment)
+    case, scores = BATCHES[assignment][0][name], course.scores(name, assignment)
+    got = {cell: scores[cell][0] for cell in case.expected}
+    assert got == case.expected, f"{name}: expected {case.expected}, got {got}"
 
 
-@pytest.mark.parametrize("name", sorted(name for name, case in CASES.items() if case.others_full))
-def test_everything_else_keeps_full_marks(hostile, name):
-    course, _, _ = hostile
-    scores = course.scores(name)
-    affected = {*CASES[name].zero, *CASES[name].expected}
+@pytest.mark.parametrize(
+    ("assignment", "name"), [(a, n) for a, n in STUDENTS if BATCHES[a][0][n].others_full]
+)
+def test_everything_else_keeps_full_marks(batches, assignment, name):
+    course, _, _ = batches(assignment)
+    case, scores = BATCHES[assignment][0][name], course.scores(name, assignment)
+    affected = {*case.zero, *case.expected}
     lost = {c: s for c, s in scores.items() if c not in affected and s[0] != s[1]}
     assert not lost, f"{name}: untouched tasks should keep full marks, lost (score, max): {lost}"
-    assert sum(s[1] for s in scores.values()) == 22, f"{name}: the maximum should stay 22 points"
+    points, expected = sum(s[1] for s in scores.values()), BATCHES[assignment][3]
+    assert points == expected, f"{name}: the maximum should stay {expected} points, got {points}"
 
 
-def test_course_files_are_unchanged(hostile):
-    course, before, _ = hostile
-    changed = [path for path in PROTECTED if digest(course.root / path) != before[path]]
+@pytest.mark.parametrize("assignment", sorted(BATCHES))
+def test_course_files_are_unchanged(batches, assignment):
+    course, before, _ = batches(assignment)
+    changed = [path for path in protected(assignment) if digest(course.root / path) != before[path]]
     assert not changed, f"submissions changed files outside their folders: {changed}"
     assert b"HACKED" not in (course.root / "gradebook.db").read_bytes(), (
         "the gradebook was written to"
     )
 
 
-def test_hidden_test_source_never_reaches_the_autograded_notebooks(hostile):
-    course, _, _ = hostile
-    hidden = [
-        line.strip()
-        for line in (ROOT / "grader_tests/ex09/test_conv1d.py").read_text().splitlines()
-    ]
+@pytest.mark.parametrize("assignment", sorted(BATCHES))
+def test_hidden_test_source_never_reaches_the_autograded_notebooks(batches, assignment):
+    course, _, _ = batches(assignment)
+    module = ROOT / "grader_tests" / assignment / BATCHES[assignment][2]
+    hidden = [line.strip() for line in module.read_text().splitlines()]
     hidden = [
         line for line in hidden if len(line) > 30 and not line.startswith(("import", "from", "#"))
     ]
-    for notebook in (course.root / "autograde").glob(f"*/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"):
+    for notebook in (course.root / "autograde").glob(f"*/{assignment}/{assignment}.ipynb"):
         text = notebook.read_text()
         leaked = [line for line in hidden if line in text]
         assert not leaked, f"{notebook} shows hidden test code: {leaked[:2]}"
@@ -164,7 +211,7 @@ def test_hidden_test_source_never_reaches_the_autograded_notebooks(hostile):
 def test_huge_outputs_are_cut(hostile):
     course, _, _ = hostile
     for student in ("huge_text_output", "huge_image_output"):
-        path = course.root / "autograde" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+        path = course.root / "autograde" / student / "ex09" / "ex09.ipynb"
         size = path.stat().st_size
         assert size < 2_000_000, f"{student}: expected a small notebook, got {size:,} bytes"
     assert "output cut" in autograded(course, "huge_text_output"), "the cut text should say so"
@@ -205,17 +252,29 @@ def test_library_use_is_explained(hostile, student, said):
 
 
 @pytest.mark.parametrize(
-    "student", ["forges_parameter_counts_globally", "patches_torch_pytest_and_builtins"]
+    ("assignment", "student"),
+    [
+        ("ex09", "forges_parameter_counts_globally"),
+        ("ex09", "patches_torch_pytest_and_builtins"),
+        ("ex10", "patches_torch_and_numpy"),
+    ],
 )
-def test_replaced_library_functions_are_named_in_the_feedback(hostile, student):
-    text = autograded(hostile[0], student)
+def test_replaced_library_functions_are_named_in_the_feedback(batches, assignment, student):
+    text = autograded(batches(assignment)[0], student, assignment)
     assert "Note: your code replaced" in text, (
         f"{student}: the feedback should name the library functions the code replaced"
     )
 
 
+@pytest.mark.parametrize("task", ["conv2d", "dilate2d"])
+def test_calling_the_graders_stand_ins_is_explained(batches, task):
+    text = autograded(batches("ex10")[0], "borrows_the_graders_stand_ins", "ex10")
+    said = f"your code called the grader's own {task}, so it earns no credit"
+    assert said in text, f"the feedback should say {said!r}"
+
+
 def test_a_renamed_notebook_is_kept_as_submitted(hostile):
-    folder = hostile[0].root / "submitted" / "renamed_notebook" / ASSIGNMENT
+    folder = hostile[0].root / "submitted" / "renamed_notebook" / "ex09"
     assert (folder / "ex09 (1).ipynb").is_file(), "the student's own file should stay in place"
 
 
@@ -230,7 +289,7 @@ def test_no_submission_reaches_the_network(hostile, listener):
 
 def test_a_submission_that_fills_the_disk_leaves_small_folders(hostile):
     course = hostile[0]
-    course.nbgrader("generate_feedback", ASSIGNMENT, "--student", "fills_the_disk", "--force")
+    course.nbgrader("generate_feedback", "ex09", "--student", "fills_the_disk", "--force")
     for stage in ("autograde", "feedback"):
         folder = course.root / stage / "fills_the_disk"
         size = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())

@@ -20,10 +20,10 @@ HIDDEN = ROOT / "grader_tests" / ASSIGNMENT
 def models(monkeypatch):
     """The hidden tests' ``models`` module, imported as the judge imports it."""
     monkeypatch.syspath_prepend(str(HIDDEN))
-    for name in ("models", "thresholds", "reference"):
+    for name in ("models", "thresholds", "reference", "stand_ins"):
         sys.modules.pop(name, None)
     yield importlib.import_module("models")
-    for name in ("models", "thresholds", "reference"):
+    for name in ("models", "thresholds", "reference", "stand_ins"):
         sys.modules.pop(name, None)
 
 

@@ -228,3 +228,24 @@ def test_ordinary_library_use_is_not_reported_as_tampering(worker):
     assert shapes(process) == [[3, 4], [3]], "expected the real shapes of Linear(4, 3)"
     tampered = process.take_tampered()
     assert tampered == [], f"expected no tampering in ordinary use, got {tampered}"
+
+
+@pytest.mark.parametrize(
+    "reach",
+    [
+        "sys.modules['stand_ins'].convolution_two_dimensional",
+        "grading.probes.REFERENCES['convolution_two_dimensional']",
+    ],
+    ids=["trusted_module", "registry"],
+)
+def test_calling_the_graders_stand_in_directly_earns_no_credit_in_any_task(worker, reach):
+    process = worker(
+        {"f": f"import sys\nimport grading.probes\n\ndef f(x, h):\n    return {reach}(x, h)"}
+    )
+    with pytest.raises(LibraryUsed) as caught:
+        process.call("f", np.ones((4, 4)), np.ones((3, 3)))
+    expected = (
+        "while running f(), your code called the grader's own convolution_two_dimensional, "
+        "so it earns no credit"
+    )
+    assert str(caught.value) == expected, f"expected {expected!r}, got {caught.value}"
