@@ -21,12 +21,32 @@ def without_torch(submission):
     )
 
 
+def rows_of(found) -> list[tuple] | None:
+    """``found`` as [(shape tuple, count)], or None when it is not a list of such pairs."""
+    if not isinstance(found, list | tuple):
+        return None
+    rows = []
+    for row in found:
+        if not isinstance(row, list | tuple) or len(row) != 2:
+            return None
+        shape, count = row
+        if not isinstance(shape, list | tuple):
+            return None
+        rows.append((tuple(shape), count))
+    return rows
+
+
 def check(student, input_shape, layers, hint):
     found, _ = student.call(
         "describe_network", input_shape, layers, references=["conv_output_size"]
     )
     expected = reference.describe_network(input_shape, layers)
-    rows = [(tuple(shape), count) for shape, count in found] if isinstance(found, list) else found
+    rows = rows_of(found)
+    if rows is None:
+        raise AssertionError(
+            f"describe_network({input_shape}, {short(layers, 80)}): expected a list of "
+            f"(output shape, parameter count) pairs, one per layer, got {short(found, 300)}"
+        )
     if rows != expected:
         raise AssertionError(
             f"describe_network({input_shape}, {short(layers, 80)}): expected "
