@@ -125,45 +125,32 @@ class ArithmeticExplorer(widgets.VBox):
         self.column = slider("output col", 0, 0, 0)
         self.caption = widgets.HTML()
         self.image = widgets.Image(format="png")
-        self.axis = self._axis()
-        self._clamping = False
-        for control in (
+        self.settings = (
             self.size,
             self.kernel,
             self.stride,
             self.padding,
             self.dilation,
             self.transposed,
-        ):
+        )
+        self._clamping = False
+        for control in self.settings:
             control.observe(lambda _change: self.update(), names="value")
         for control in (self.row, self.column):
             control.observe(lambda _change: self._pixel_moved(), names="value")
-        settings = widgets.VBox(
-            [self.size, self.kernel, self.stride, self.padding, self.dilation, self.transposed]
-        )
         super().__init__(
             [
-                widgets.HBox([settings, widgets.VBox([self.row, self.column])]),
+                widgets.HBox([widgets.VBox(self.settings), widgets.VBox([self.row, self.column])]),
                 self.caption,
                 self.image,
             ]
         )
         self.update()
 
-    def _axis(self) -> Axis:
-        return grid_axis(
-            self.size.value,
-            self.kernel.value,
-            self.stride.value,
-            self.padding.value,
-            self.dilation.value,
-            self.transposed.value,
-        )
-
     def update(self) -> None:
         """Recompute the grid after a setting changed, keep the chosen pixel inside the output,
         and redraw."""
-        self.axis = self._axis()
+        self.axis = grid_axis(*(control.value for control in self.settings))
         last = max(self.axis.length - 1, 0)
         self._clamping = True
         try:
@@ -180,9 +167,7 @@ class ArithmeticExplorer(widgets.VBox):
 
     def describe(self) -> str:
         """The output size with its formula, and what the chosen output pixel reads (HTML)."""
-        n, k, s, p, d = (
-            c.value for c in (self.size, self.kernel, self.stride, self.padding, self.dilation)
-        )
+        n, k, s, p, d = (control.value for control in self.settings[:-1])
         if self.transposed.value:
             formula = f"({n} - 1)·{s} - 2·{p} + {d}·({k} - 1) + 1"
         else:
