@@ -31,7 +31,6 @@ ROSTER = (
     ("partial", "Alan", "Turing", "alan.turing@example.org"),
     ("broken", "Ada", "Lovelace", "ada.lovelace@example.org"),
 )
-ROSTER_IDS = tuple(row[0] for row in ROSTER)
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,11 @@ def test_committed_samples_are_up_to_date(assignment):
 def sections(out: str) -> dict[str, dict[str, str]]:
     """The demo's summary lines of each sample student, by assignment (``ex09:`` headers)."""
     found: dict[str, dict[str, str]] = {}
-    current = None
+    current, students = None, {row[0] for row in samples.ROSTER}
     for line in out.splitlines():
         if line.rstrip(":") in ASSIGNMENTS and line.endswith(":"):
             current = found.setdefault(line.rstrip(":"), {})
-        elif current is not None and line.split() and line.split()[0] in samples.ROSTER_IDS:
+        elif current is not None and line.split() and line.split()[0] in students:
             current[line.split()[0]] = line
     return found
 
