@@ -14,6 +14,7 @@ import socket
 import sys
 import threading
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import hostile_ex10
 import nbformat
@@ -35,21 +36,30 @@ c.Execute.timeout = 10
 c.SandboxedExecute.total_timeout = {total}
 c.Sandbox.memory_limit = 2 * 1024**3
 """
-#: Per assignment: its cases, the whole-notebook kernel budget, a hidden test module whose source
-#: must not leak, and the points the notebook is worth.
-BATCHES: dict[str, tuple[dict[str, Case], float, str, float]] = {
-    "ex09": (CASES, 20.0, "test_conv1d.py", 22),
-    "ex10": (hostile_ex10.CASES, 60.0, "test_conv2d.py", 25),
+
+
+class Batch(NamedTuple):
+    """One assignment's hostile batch."""
+
+    cases: dict[str, Case]
+    kernel_budget: float  # SandboxedExecute.total_timeout, seconds
+    hidden_module: str  # a hidden test module whose source must not leak
+    points: float  # what the notebook is worth
+
+
+BATCHES = {
+    "ex09": Batch(CASES, 20.0, "test_conv1d.py", 22),
+    "ex10": Batch(hostile_ex10.CASES, 60.0, "test_conv2d.py", 25),
 }
 STUDENTS = [
-    (assignment, name) for assignment, batch in BATCHES.items() for name in sorted(batch[0])
+    (assignment, name) for assignment, batch in BATCHES.items() for name in sorted(batch.cases)
 ]
 
 
 def protected(assignment: str) -> tuple[str, ...]:
     """Course files no submission may change."""
     return (
-        f"grader_tests/{assignment}/{BATCHES[assignment][2]}",
+        f"grader_tests/{assignment}/{BATCHES[assignment].hidden_module}",
         f"source/{assignment}/{assignment}.ipynb",
         f"submitted/honest/{assignment}/{assignment}.ipynb",
     )
@@ -87,15 +97,15 @@ def grade_batch(root, assignment: str):
     """Release ``assignment`` in a course copy at ``root``, submit the honest student and every
     case, and grade them all in parallel; the course, the protected files' digests before, and the
     batch's completed process."""
-    cases, total, _, _ = BATCHES[assignment]
+    batch = BATCHES[assignment]
     course = Course(root)
     with open(course.root / "nbgrader_config.py", "a") as config:
-        config.write(LIMITS.format(total=total))
+        config.write(LIMITS.format(total=batch.kernel_budget))
     course.nbgrader("generate_assignment", assignment, "--force")
     release = course.notebook("release", assignment)
     solutions = solution_sources(course.notebook("source", assignment))
     course.submit("honest", fill(release, solutions), assignment=assignment)
-    for name, case in cases.items():
+    for name, case in batch.cases.items():
         notebook = fill(release, {**solutions, **case.cells})
         for offset, code in enumerate(case.kernel_cells, start=2):
             notebook.cells.insert(offset, nbformat.v4.new_code_cell(code))
@@ -156,31 +166,31 @@ def test_the_honest_student_keeps_full_marks(batches, assignment):
 @pytest.mark.parametrize(("assignment", "name"), STUDENTS)
 def test_attacked_or_broken_tasks_earn_nothing(batches, assignment, name):
     course, _, _ = batches(assignment)
-    case, scores = BATCHES[assignment][0][name], course.scores(name, assignment)
+    case, scores = BATCHES[assignment].cases[name], course.scores(name, assignment)
     earned = {cell: scores[cell][0] for cell in case.zero if scores[cell][0] != 0}
     assert not earned, f"{name}: expected 0 points in {case.zero}, got {earned}"
 
 
 @pytest.mark.parametrize(
-    ("assignment", "name"), [(a, n) for a, n in STUDENTS if BATCHES[a][0][n].expected]
+    ("assignment", "name"), [(a, n) for a, n in STUDENTS if BATCHES[a].cases[n].expected]
 )
 def test_partly_affected_tasks_score_what_they_earned(batches, assignment, name):
     course, _, _ = batches(assignment)
-    case, scores = BATCHES[assignment][0][name], course.scores(name, assignment)
+    case, scores = BATCHES[assignment].cases[name], course.scores(name, assignment)
     got = {cell: scores[cell][0] for cell in case.expected}
     assert got == case.expected, f"{name}: expected {case.expected}, got {got}"
 
 
 @pytest.mark.parametrize(
-    ("assignment", "name"), [(a, n) for a, n in STUDENTS if BATCHES[a][0][n].others_full]
+    ("assignment", "name"), [(a, n) for a, n in STUDENTS if BATCHES[a].cases[n].others_full]
 )
 def test_everything_else_keeps_full_marks(batches, assignment, name):
     course, _, _ = batches(assignment)
-    case, scores = BATCHES[assignment][0][name], course.scores(name, assignment)
+    case, scores = BATCHES[assignment].cases[name], course.scores(name, assignment)
     affected = {*case.zero, *case.expected}
     lost = {c: s for c, s in scores.items() if c not in affected and s[0] != s[1]}
     assert not lost, f"{name}: untouched tasks should keep full marks, lost (score, max): {lost}"
-    points, expected = sum(s[1] for s in scores.values()), BATCHES[assignment][3]
+    points, expected = sum(s[1] for s in scores.values()), BATCHES[assignment].points
     assert points == expected, f"{name}: the maximum should stay {expected} points, got {points}"
 
 
@@ -197,7 +207,7 @@ def test_course_files_are_unchanged(batches, assignment):
 @pytest.mark.parametrize("assignment", sorted(BATCHES))
 def test_hidden_test_source_never_reaches_the_autograded_notebooks(batches, assignment):
     course, _, _ = batches(assignment)
-    module = ROOT / "grader_tests" / assignment / BATCHES[assignment][2]
+    module = ROOT / "grader_tests" / assignment / BATCHES[assignment].hidden_module
     hidden = [line.strip() for line in module.read_text().splitlines()]
     hidden = [
         line for line in hidden if len(line) > 30 and not line.startswith(("import", "from", "#"))
