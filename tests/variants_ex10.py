@@ -114,34 +114,12 @@ def describe_network(input_shape, layers):
 """,
         ("test_describe_network",),
     ),
-    "describe_network_returns_flat_rows": (
+    "describe_network_returns_shapes_only": (
         "describe_network_solution",
         """
 def describe_network(input_shape, layers):
-    shape, rows = tuple(input_shape), []
-    for kind, *args in layers:
-        params = 0
-        if kind in ("conv", "pool"):
-            args = [*args, *({"conv": (None, None, 1, 0), "pool": (None, None, 0)}[kind][len(args):])]
-            if kind == "conv":
-                out, k, stride, padding = args
-            else:
-                k, stride, padding = args
-                stride = k if stride is None else stride
-            (kh, kw), (sh, sw), (ph, pw) = as_pair(k), as_pair(stride), as_pair(padding)
-            c, h, w = shape
-            size = (conv_output_size(h, kh, sh, ph), conv_output_size(w, kw, sw, pw))
-            if kind == "conv":
-                params, c = out * c * kh * kw + out, out
-            shape = (c, *size)
-        elif kind == "bn":
-            params = 2 * shape[0]
-        elif kind == "flatten":
-            shape = (int(np.prod(shape)),)
-        elif kind == "linear":
-            params, shape = shape[0] * args[0] + args[0], (args[0],)
-        rows.append((*shape, params))
-    return rows
+    # only the shapes so far: the parameter counts are still to do
+    return [(tuple(input_shape),) for _ in layers]
 """,
         ("test_describe_network",),
     ),
