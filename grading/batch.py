@@ -1,10 +1,10 @@
 """Grade a whole class: every submission of an assignment as a job of its own, in parallel.
 
 Each submission is autograded by a grading job (:mod:`grading.job`) on a Dask cluster: a local one
-of single-threaded worker processes (``--jobs``, default one per core), or an existing cluster
-(``--scheduler tcp://HOST:8786``) whose workers have the course checkout at the same path. Jobs
-return the autograded notebooks as data; this process alone writes the gradebook, by replaying each
-result through nbgrader's own autograde pipeline (:mod:`grading.replay`), so marks, reports,
+(one worker process running ``--jobs`` jobs at a time, default one per core), or an existing
+cluster (``--scheduler tcp://HOST:8786``) whose workers have the course checkout at the same path.
+Jobs return the autograded notebooks as data; this process alone writes the gradebook, by replaying
+each result through nbgrader's own autograde pipeline (:mod:`grading.replay`), so marks, reports,
 feedback, export and formgrader are those of a serial ``nbgrader autograde``. A job that fails,
 hangs past its limit or loses its worker costs only its own student, who is reported; running the
 command again grades only the students not graded yet, or whose submission was collected again
@@ -159,18 +159,25 @@ class Progress:
 
 
 def cluster(scheduler: str | None, jobs: int):
-    """A Dask client on the cluster at ``scheduler``, or on a local cluster of ``jobs``
-    single-threaded worker processes; also the local cluster (``None`` for a remote one)."""
+    """A Dask client on the cluster at ``scheduler``, or on a local cluster of one worker process
+    with ``jobs`` threads; also the local cluster (``None`` for a remote one).
+
+    Jobs spend their time waiting for their grading process, so one worker process serves them
+    all, and its fork server (:mod:`grading.job`) imports nbgrader and torch once, not per job.
+    """
     import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
         return Client(scheduler), None
-    # A grading job forks a child (grading.job), which daemonic worker processes may not do.
-    dask.config.set({"distributed.worker.daemon": False})
+    # A grading job forks a child (grading.job), which daemonic worker processes may not do; the
+    # workers' statistical profiler, sampling every 10 ms, would only cost the jobs CPU time.
+    dask.config.set(
+        {"distributed.worker.daemon": False, "distributed.worker.profile.enabled": False}
+    )
     local = LocalCluster(
-        n_workers=jobs,
-        threads_per_worker=1,
+        n_workers=1,
+        threads_per_worker=jobs,
         processes=True,
         dashboard_address=None,
         memory_limit=0,  # the sandbox caps student code's memory

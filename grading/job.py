@@ -8,8 +8,9 @@ sandboxed kernel and the hidden tests), and returns the autograded notebooks as 
 touches the real gradebook: the coordinator (:mod:`grading.batch`) replays the result into it.
 
 The autograde itself runs in a child forked from a server that has already imported nbgrader and
-the grader (a ``multiprocessing`` fork server, one per worker process), so a job does not pay those
-imports; the child is killed when the job's time runs out, and its kernel and judge die with it.
+the grader (a ``multiprocessing`` fork server, shared by the worker process's threads), so a job
+does not pay those imports; the child is killed when the job's time runs out, and its kernel and
+judge die with it.
 """
 
 from __future__ import annotations
@@ -45,7 +46,13 @@ def reason(result: dict) -> str:
 
 
 #: Modules the fork server imports once, so that each job's child starts with them loaded.
-PRELOAD = ["grading.job", "grading.preprocessors", "nbgrader.apps", "helpers", *judge.PRELOAD]
+PRELOAD = [
+    "grading.job",
+    "grading.preprocessors",
+    "nbgrader.apps",
+    "helpers.mnist",
+    *judge.PRELOAD,
+]
 
 
 @dataclass(frozen=True)

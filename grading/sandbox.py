@@ -30,6 +30,7 @@ from traitlets import Bool, Int, List, Unicode, default
 from traitlets.config import Configurable
 
 from grading import COURSE_ROOT, cgroups
+from helpers.data_folder import EMBEDDED_FILE_NAME, data_dir
 
 #: The variables :meth:`Sandbox.environment` sets in the sandbox.
 ENVIRONMENT = ("MPLCONFIGDIR", "IPYTHONDIR", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -47,8 +48,6 @@ def data_without_test_labels(data: Path) -> tuple[tuple[str, str], ...]:
     the raw training files and test images of full MNIST as they are, and the embedded subset
     rewritten without ``y_test`` (into a temporary folder, made once per process)."""
     import numpy as np
-
-    from helpers.mnist import EMBEDDED_FILE_NAME
 
     files = [data / "MNIST" / "raw" / name for name in WORKER_RAW_FILES]
     pairs = [(str(path), str(path)) for path in files if path.is_file()]
@@ -102,8 +101,6 @@ class Sandbox(Configurable):
 
     @default("readable")
     def _readable_default(self) -> list[str]:
-        from helpers.mnist import data_dir
-
         packages = [Path(__file__).resolve().parents[1] / name for name in ("helpers", "grading")]
         return [
             str(path) for path in (Path(sys.prefix), Path(sys.base_prefix), *packages, data_dir())
@@ -155,8 +152,6 @@ class Sandbox(Configurable):
             if path.exists():
                 args += ["--ro-bind", str(path), str(path)]
         if not test_labels:
-            from helpers.mnist import data_dir
-
             args += ["--tmpfs", str(data_dir())]
             for source, target in data_without_test_labels(data_dir()):
                 args += ["--ro-bind", source, target]

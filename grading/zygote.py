@@ -74,12 +74,20 @@ class Role:
 #: The judge's workers: what a worker imports anyway (the notebooks' imports cell, its modules).
 WORKER = Role(
     "GRADING_ZYGOTE",
-    ("numpy", "scipy.signal", "torch", "matplotlib.pyplot", "helpers", "grading.worker"),
+    (
+        "numpy",
+        "scipy.signal",
+        "torch",
+        "matplotlib.pyplot",
+        "helpers.mnist",
+        "helpers.widgets",
+        "grading.worker",
+    ),
     environment={"MPLBACKEND": "Agg"},
 )
 #: The notebook's kernel: IPython's kernel and the libraries of the notebooks' imports cell; not
-#: the modules that hook into IPython when imported (``helpers`` registers widgets, matplotlib's
-#: inline backend its figures), which the kernel imports itself once its shell exists.
+#: the modules that hook into IPython when imported (``helpers.widgets`` registers widgets,
+#: matplotlib's inline backend its figures), which the kernel imports itself once its shell exists.
 KERNEL = Role(
     "GRADING_KERNEL_ZYGOTE",
     (

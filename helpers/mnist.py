@@ -14,7 +14,6 @@ autogrades a notebook, :func:`load_mnist` keeps only the first images of each sp
 
 from __future__ import annotations
 
-import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -25,16 +24,8 @@ from PIL import Image
 from torch.utils.data import Dataset
 
 from helpers.budget import autograde_images
+from helpers.data_folder import EMBEDDED_FILE_NAME, data_dir
 
-EMBEDDED_FILE_NAME = "mnist_subset.npz"
-#: The course checkout's data folder, and the students' package's (where the wheel built by
-#: ``tools/build_student_package.py`` keeps the embedded subset).
-CHECKOUT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-PACKAGE_DATA_DIR = Path(__file__).resolve().parent / "data"
-#: Folder holding ``MNIST/raw`` and the embedded subset; ``$CNN_DATA_DIR`` overrides it.
-DATA_DIR = (
-    CHECKOUT_DATA_DIR if (CHECKOUT_DATA_DIR / EMBEDDED_FILE_NAME).is_file() else PACKAGE_DATA_DIR
-)
 #: The raw files torchvision's MNIST reads, with their IDX magic number and bytes per item.
 RAW_FILES = {
     "train-images-idx3-ubyte": (2051, 28 * 28),
@@ -147,18 +138,6 @@ def mnist_array(root: Path, kind: str, train: bool, full: bool) -> np.ndarray:
     prefix = "train" if train else "t10k"
     suffix = "images-idx3-ubyte" if kind == "images" else "labels-idx1-ubyte"
     return raw_array(root / "MNIST" / "raw" / f"{prefix}-{suffix}")
-
-
-#: The environment variables that name the data folder, the first set wins: the course-wide name,
-#: then the one exercise 09 used before (kept as an alias).
-DATA_DIR_VARIABLES = ("CNN_DATA_DIR", "EX09_DATA_DIR")
-
-
-def data_dir() -> Path:
-    """The data folder: the first of :data:`DATA_DIR_VARIABLES` that is set, else
-    :data:`DATA_DIR`."""
-    named = [os.environ[name] for name in DATA_DIR_VARIABLES if os.environ.get(name)]
-    return Path(named[0] if named else DATA_DIR)
 
 
 def full_mnist(root: Path, train: bool, transform: Callable | None = None) -> Dataset:

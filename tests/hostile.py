@@ -245,7 +245,7 @@ class CNN_LeNet(nn.Module):
     "looks_up_the_test_labels": Case(
         cells={
             "fc_solution": """
-from helpers.mnist import data_dir
+from helpers.data_folder import data_dir
 
 class FC(nn.Module):
     def __init__(self):

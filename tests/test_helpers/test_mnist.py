@@ -8,14 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.mnist import (
-    DATA_DIR,
-    EMBEDDED_FILE_NAME,
-    RAW_FILES,
-    MNISTDataError,
-    data_dir,
-    load_mnist,
-)
+from helpers.data_folder import DATA_DIR, EMBEDDED_FILE_NAME, data_dir
+from helpers.mnist import RAW_FILES, MNISTDataError, load_mnist
 
 
 def write_raw_mnist(root, n_train=12, n_test=5):
