@@ -21,6 +21,7 @@ import functools
 import math
 import os
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -52,9 +53,19 @@ def _own_group(version: str) -> str:
 JOIN_GRACE = 60.0
 
 
-@functools.cache
+#: Held while :func:`_parent` looks for the folder: a grading process runs jobs in several
+#: threads, and two probing at once would each find the other's probe gone.
+_looking = threading.Lock()
+
+
 def _parent() -> Path | str:
-    """The folder this process's sandbox groups go in, or why there is none."""
+    """The folder this process's sandbox groups go in, or why there is none (looked for once)."""
+    with _looking:
+        return _find_parent()
+
+
+@functools.cache
+def _find_parent() -> Path | str:
     mounts = _mounts()
     candidates = [(k, m) for k, m, options in mounts if k == "cgroup" and "pids" in options]
     candidates += [(k, m) for k, m, _ in mounts if k == "cgroup2"]
@@ -97,6 +108,8 @@ def _remove_ended(parent: Path, grace: float = JOIN_GRACE) -> None:
 
 def _remove(parent: Path) -> None:
     """At exit: remove the empty groups under ``parent``, and ``parent`` once it is empty."""
+    if not parent.is_dir():  # removed already
+        return
     _remove_ended(parent, grace=-math.inf)  # any age: nothing joins a group any more
     with contextlib.suppress(OSError):
         parent.rmdir()

@@ -3,16 +3,20 @@ hidden tests run, the test labels; its memory, processes and disk are capped."""
 
 from __future__ import annotations
 
+import concurrent.futures
+import functools
 import shutil
 import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from kernels import execute as run_notebook
 from tests_paths import ROOT
 
+from grading import cgroups
 from grading.sandbox import Sandbox, SandboxUnavailable
 from grading.student import StudentError, StudentProcess
 from helpers.mnist import EMBEDDED_FILE_NAME, RAW_FILES
@@ -237,4 +241,18 @@ def test_without_a_cgroup_for_the_cap_the_sandbox_says_what_to_do(monkeypatch):
         Sandbox().wrap(["true"])
     assert Sandbox(process_limit=0).wrap(["true"])[0] == "bwrap", (
         "with process_limit = 0 the sandbox should run without a cap"
+    )
+
+
+@pytest.mark.skipif(bool(cgroups.unavailable()), reason="this machine offers no pids cgroup")
+def test_threads_that_ask_at_once_all_get_the_process_cgroup_folder(monkeypatch):
+    """A grading process runs its jobs in threads; the first of them find the cgroup folder
+    together, and none may be told that there is none."""
+    monkeypatch.setattr(
+        "grading.cgroups._find_parent", functools.cache(cgroups._find_parent.__wrapped__)
+    )
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        found = list(pool.map(lambda _: cgroups._parent(), range(8)))
+    assert all(isinstance(f, Path) for f in found) and len(set(found)) == 1, (
+        f"expected 8 threads to get one cgroup folder, got {found}"
     )
