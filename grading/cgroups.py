@@ -108,8 +108,6 @@ def _remove_ended(parent: Path, grace: float = JOIN_GRACE) -> None:
 
 def _remove(parent: Path) -> None:
     """At exit: remove the empty groups under ``parent``, and ``parent`` once it is empty."""
-    if not parent.is_dir():  # removed already
-        return
     _remove_ended(parent, grace=-math.inf)  # any age: nothing joins a group any more
     with contextlib.suppress(OSError):
         parent.rmdir()
