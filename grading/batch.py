@@ -1,14 +1,14 @@
 """Grade a whole class: every submission of an assignment as a job of its own, in parallel.
 
 Each submission is autograded by a grading job (:mod:`grading.job`) on a Dask cluster: a local one
-(one worker process running ``--jobs`` jobs at a time, default one per core), or an existing
-cluster (``--scheduler tcp://HOST:8786``) whose workers have the course checkout at the same path.
-Jobs return the autograded notebooks as data; this process alone writes the gradebook, by replaying
-each result through nbgrader's own autograde pipeline (:mod:`grading.replay`), so marks, reports,
-feedback, export and formgrader are those of a serial ``nbgrader autograde``. A job that fails,
-hangs past its limit or loses its worker costs only its own student, who is reported; running the
-command again grades only the students not graded yet, or whose submission was collected again
-since (``--force`` regrades everyone).
+(worker threads in this process running ``--jobs`` jobs at a time, default one per core), or an
+existing cluster (``--scheduler tcp://HOST:8786``) whose workers have the course checkout at the
+same path. Jobs return the autograded notebooks as data; this process alone writes the gradebook,
+by replaying each result through nbgrader's own autograde pipeline (:mod:`grading.replay`), so
+marks, reports, feedback, export and formgrader are those of a serial ``nbgrader autograde``. A job
+that fails, hangs past its limit or loses its worker costs only its own student, who is reported;
+running the command again grades only the students not graded yet, or whose submission was
+collected again since (``--force`` regrades everyone).
 
 Usage: ``python -m grading.batch ASSIGNMENT [--jobs N] [--student ID ...] [--scheduler ADDRESS]
 [--force]`` in the course root (``make autograde``).
@@ -159,26 +159,24 @@ class Progress:
 
 
 def cluster(scheduler: str | None, jobs: int):
-    """A Dask client on the cluster at ``scheduler``, or on a local cluster of one worker process
-    with ``jobs`` threads; also the local cluster (``None`` for a remote one).
+    """A Dask client on the cluster at ``scheduler``, or on a local cluster of ``jobs`` worker
+    threads in this process; also the local cluster (``None`` for a remote one).
 
-    Jobs spend their time waiting for their grading process, so one worker process serves them
-    all, and its fork server (:mod:`grading.job`) imports nbgrader and torch once, not per job.
+    Jobs spend their time waiting for their grading process, so threads of this process serve them
+    all (no worker process to start), and one fork server (:mod:`grading.job`) imports nbgrader
+    and torch once, not per job.
     """
     import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
         return Client(scheduler), None
-    # A grading job forks a child (grading.job), which daemonic worker processes may not do; the
-    # workers' statistical profiler, sampling every 10 ms, would only cost the jobs CPU time.
-    dask.config.set(
-        {"distributed.worker.daemon": False, "distributed.worker.profile.enabled": False}
-    )
+    # The worker's statistical profiler, sampling every 10 ms, would only cost the jobs CPU time.
+    dask.config.set({"distributed.worker.profile.enabled": False})
     local = LocalCluster(
         n_workers=1,
         threads_per_worker=jobs,
-        processes=True,
+        processes=False,
         dashboard_address=None,
         memory_limit=0,  # the sandbox caps student code's memory
         silence_logs=logging.WARNING,

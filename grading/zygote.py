@@ -78,6 +78,7 @@ WORKER = Role(
         "numpy",
         "scipy.signal",
         "torch",
+        "torch._dynamo",
         "matplotlib.pyplot",
         "helpers.mnist",
         "helpers.widgets",
