@@ -1,9 +1,13 @@
 """Public sanity checks of Exercise 10, run by the notebook's test cells.
 
-Each check calls the student's function on the lecture's worked examples (verified against
-PyTorch by the course's tests) and on a small example compared with ``torch.nn.functional``, and
-raises an ``AssertionError`` that says what was expected, what came instead and what to look at.
-Passing them is necessary, not sufficient: the hidden tests use other inputs.
+Each check calls the student's function on the lecture's worked examples (shown in the notebook
+and verified against PyTorch by the course's tests) and on small examples compared with
+``torch.nn.functional``, and raises an ``AssertionError`` that says what was expected, what came
+instead and what to look at. A check keeps every contract of form that the hidden tests enforce
+(a Python int, a float64 NumPy array, shapes, inputs left unchanged) and flags the library calls
+that earn nothing (:data:`BANS`, the same lists the hidden tests' tripwires watch); the hidden
+tests try more values, and each check's last line says which. When a function fails because an
+earlier function of the student's is wrong, the check names that one (:mod:`helpers.culprits`).
 """
 
 from __future__ import annotations
@@ -14,20 +18,113 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from helpers.expect import expect_array, expect_equal, expect_unchanged, passed
+from helpers.culprits import Verifiers
+from helpers.expect import expect_array, expect_equal, expect_int, expect_unchanged, passed, short
+from helpers.library_use import expect_by_hand
 
-#: The lecture's 5x5 binary image and 3x3 kernel, and their valid convolution.
-BINARY_IMAGE = np.array(
+#: Functions that compute a convolution, correlation or its transpose, or the patches of one.
+CONVOLUTIONS = (
+    "numpy.convolve",
+    "numpy._core.multiarray.correlate",
+    "numpy._core.multiarray.correlate2",
+    "scipy.signal.convolve",
+    "scipy.signal.correlate",
+    "scipy.signal.convolve2d",
+    "scipy.signal.correlate2d",
+    "scipy.signal.fftconvolve",
+    "scipy.signal.oaconvolve",
+    "scipy.signal._sigtools._convolve2d",
+    "scipy.ndimage.convolve",
+    "scipy.ndimage.correlate",
+    "scipy.ndimage.convolve1d",
+    "scipy.ndimage.correlate1d",
+    "scipy.linalg.convolution_matrix",
+    "torch.conv1d",
+    "torch.conv2d",
+    "torch.conv3d",
+    "torch.conv_transpose1d",
+    "torch.conv_transpose2d",
+    "torch.convolution",
+    "torch._convolution",
+    "torch.nn.functional.unfold",
+    "torch.nn.functional.fold",
+    "torch._C._nn.im2col",
+    "torch._C._nn.col2im",
+)
+#: Functions that pool.
+POOLING = (
+    "torch.max_pool1d",
+    "torch.max_pool2d",
+    "torch.avg_pool1d",
+    "torch.nn.functional.avg_pool2d",
+    "torch.nn.functional.max_pool2d",
+    "torch._C._nn.max_pool2d_with_indices",
+    "torch.nn.functional.lp_pool2d",
+    "torch._C._nn.adaptive_avg_pool2d",
+    "torch.nn.functional.adaptive_max_pool2d",
+    "scipy.ndimage.maximum_filter",
+    "scipy.ndimage.uniform_filter",
+    "scipy.ndimage.generic_filter",
+)
+#: Functions that compute a Jacobian (the convolution matrix must be built, not measured).
+JACOBIANS = (
+    "torch.autograd.functional.jacobian",
+    "torch.func.jacrev",
+    "torch.func.jacfwd",
+)
+#: Functions that solve the filter as a least-squares problem instead of learning it.
+LEAST_SQUARES = (
+    "numpy.linalg.lstsq",
+    "numpy.linalg.pinv",
+    "numpy.linalg.solve",
+    "torch.linalg.lstsq",
+    "torch.linalg.pinv",
+    "torch.linalg.solve",
+    "scipy.linalg.lstsq",
+    "scipy.linalg.pinv",
+    "scipy.linalg.solve",
+)
+#: What a student whose code reached a banned function should do instead.
+BY_HAND = "use NumPy indexing, slicing, loops or einsum instead"
+#: The library functions that earn nothing in each task, and what to do instead (the hidden
+#: tests' ``library_ban`` markers are built from the same lists).
+BANS: dict[str, tuple[tuple[str, ...], str]] = {
+    "conv_output_size": (CONVOLUTIONS, BY_HAND),
+    "conv_transpose_output_size": (CONVOLUTIONS, BY_HAND),
+    "describe_network": (
+        CONVOLUTIONS + POOLING + ("torch", "nn"),
+        "compute the shapes and counts by hand with conv_output_size and arithmetic, without torch",
+    ),
+    "conv2d": (CONVOLUTIONS, BY_HAND),
+    "pool2d": (CONVOLUTIONS + POOLING, BY_HAND),
+    "conv1x1": (CONVOLUTIONS, BY_HAND),
+    "conv_matrix": (CONVOLUTIONS + JACOBIANS, "place the kernel's weights in each row yourself"),
+    "conv_transpose_matmul": (CONVOLUTIONS, BY_HAND),
+    "dilate2d": (CONVOLUTIONS, BY_HAND),
+    "conv_transpose2d": (CONVOLUTIONS, BY_HAND),
+    "rank1_filter": (CONVOLUTIONS, BY_HAND),
+    "is_separable": (CONVOLUTIONS, BY_HAND),
+    "fit_filter": (LEAST_SQUARES, "learn the kernel by gradient descent on the loss"),
+}
+
+#: The lecture's 4x4 image ``simg`` and 3x3 kernel ``akernel``; their valid convolution, and
+#: the transpose of the convolution matrix applied to that result.
+SIMG = np.array([[4, 5, 8, 7], [1, 8, 8, 8], [3, 6, 6, 4], [6, 5, 7, 8]])
+AKERNEL = np.array([[10, -4, 10], [10, 0, 30], [30, 30, -1]])
+SIMG_VALID = np.array([[614, 764], [591, 660]])
+SIMG_TRANSPOSED = np.array(
     [
-        [1, 1, 1, 0, 0],
-        [0, 1, 1, 1, 0],
-        [0, 0, 1, 1, 1],
-        [0, 0, 1, 1, 0],
-        [0, 1, 1, 0, 0],
+        [6140, 5184, 3084, 7640],
+        [12050, 11876, 21690, 29520],
+        [24330, 47940, 40036, 19036],
+        [17730, 37530, 19209, -660],
     ]
 )
-BINARY_KERNEL = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]])
-BINARY_RESULT = np.array([[4, 3, 4], [2, 4, 3], [2, 3, 4]])
+#: The lecture's 5x5 image, convolved with a 3x3 kernel of ones at stride 2 and padding 1.
+STRIDE_IMAGE = np.array(
+    [[1, 2, 1, 1, 1], [1, 1, 5, 3, 9], [2, 4, 4, 7, 5], [3, 6, 7, 5, 6], [1, 6, 5, 3, 1]]
+)
+STRIDE_RESULT = np.array([[5, 13, 14], [17, 42, 35], [16, 32, 15]])
 #: The lecture's max-pooling example: 2x2 windows, stride 2.
 POOL_IMAGE = np.array([[1, 2, 3, 4], [2, 3, 4, 5], [4, 3, 2, 1], [5, 4, 3, 2]])
 POOL_RESULT = np.array([[3, 5], [5, 3]])
@@ -39,10 +136,24 @@ RGB_TO_XYZ = np.array(
         [0.0193, 0.1192, 0.9505],
     ]
 )
+#: The lecture's SimpleCNN, and a network with stride, padding, pooling and batch norm.
+SIMPLE_CNN = [("conv", 6, 5), ("flatten",), ("linear", 10)]
+SIMPLE_CNN_ROWS = [((6, 24, 24), 156), ((3456,), 0), ((10,), 34570)]
+SMALL_NET = [("conv", 4, 3, 2, 1), ("bn",), ("act",), ("pool", 2), ("flatten",), ("linear", 3)]
+SMALL_NET_ROWS = [((4, 5, 4), 112), ((4, 5, 4), 8), ((4, 5, 4), 0), ((4, 2, 2), 0),
+                  ((16,), 0), ((3,), 51)]  # fmt: skip
+
+verifies = Verifiers()
 
 
 def tensor(array: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.array(array, dtype=np.float64))
+
+
+def by_hand(function: Callable, task: str) -> None:
+    """Fail when the cell of ``function`` calls a library function banned in ``task``."""
+    banned, advice = BANS[task]
+    expect_by_hand(function, banned, task=task, advice=advice)
 
 
 def call(function: Callable, *args: object, **kwargs: object) -> object:
@@ -54,217 +165,402 @@ def call(function: Callable, *args: object, **kwargs: object) -> object:
     return result
 
 
-def check_output_size(conv_output_size: Callable, conv_transpose_output_size: Callable) -> None:
-    """The lecture's sizes, PyTorch's on a small sweep, and ValueError for empty outputs."""
-    for args, expected in (((28, 5), 24), ((5, 3, 2, 1), 3), ((7, 3, 1, 0, 2), 3)):
-        expect_equal(
+def expect_float64(result: object, expected: np.ndarray, *, what: str, hint: str) -> None:
+    """A float64 NumPy array equal to ``expected`` (what every array task returns)."""
+    expect_array(result, np.asarray(expected, dtype=np.float64), what=what, dtype="float64",
+                 hint=hint)  # fmt: skip
+
+
+@verifies("conv_output_size")
+def verify_conv_output_size(conv_output_size: Callable) -> None:
+    by_hand(conv_output_size, "conv_output_size")
+    for args, expected in (((28, 5), 24), ((5, 3, 2, 1), 3), ((6, 3, 2), 2), ((7, 3, 1, 0, 2), 3)):
+        expect_int(
             conv_output_size(*args),
             expected,
             what=f"conv_output_size{args}",
             hint="floor((n + 2p - d(k - 1) - 1) / s) + 1",
         )
-    for args in ((3, 3, 2, 1, 1, 1), (4, 2, 2, 0, 0, 1), (5, 3, 1, 1, 0, 2)):
+    try:
+        found = conv_output_size(2, 3)
+    except ValueError:
+        return
+    raise AssertionError(
+        f"conv_output_size(2, 3): expected a ValueError (the kernel does not fit), got {found}"
+    )
+
+
+@verifies("conv_transpose_output_size")
+def verify_conv_transpose_output_size(conv_transpose_output_size: Callable) -> None:
+    by_hand(conv_transpose_output_size, "conv_transpose_output_size")
+    for args in ((3, 3, 2, 1, 1, 1), (4, 2, 2, 0, 0, 1), (5, 3, 1, 1, 1, 2), (2, 3, 3, 0, 2, 1)):
         n, k, s, p, op, d = args
         expected = F.conv_transpose1d(
             torch.zeros(1, 1, n), torch.zeros(1, 1, k), None, s, p, op, 1, d
         )
-        expect_equal(
+        expect_int(
             conv_transpose_output_size(*args),
             expected.shape[-1],
             what=f"conv_transpose_output_size{args}",
             hint="(n - 1)s - 2p + d(k - 1) + output_padding + 1",
         )
     try:
-        found = conv_output_size(2, 3)
+        found = conv_transpose_output_size(1, 1, 1, 1)
     except ValueError:
-        passed("conv_output_size and conv_transpose_output_size")
         return
     raise AssertionError(
-        f"conv_output_size(2, 3): expected a ValueError (empty output), got {found}"
+        f"conv_transpose_output_size(1, 1, 1, 1): expected a ValueError (the output would be "
+        f"empty), got {found}"
     )
+
+
+def check_output_size(conv_output_size: Callable, conv_transpose_output_size: Callable) -> None:
+    """The lecture's sizes and PyTorch's on small cases, as Python ints, and ValueError for
+    empty outputs."""
+    verifies.run("conv_output_size", conv_output_size)
+    verifies.run("conv_transpose_output_size", conv_transpose_output_size)
+    passed(
+        "conv_output_size and conv_transpose_output_size",
+        hidden="about 90 combinations of n, k, stride, padding and dilation (and every "
+        "output_padding below max(stride, dilation)), and more empty outputs",
+    )
+
+
+def rows_of(found: object) -> list[tuple] | None:
+    """``found`` as [(shape tuple, count)], or None when it is not a list of such pairs."""
+    if not isinstance(found, list | tuple):
+        return None
+    rows = []
+    for row in found:
+        if not (isinstance(row, list | tuple) and len(row) == 2):
+            return None
+        shape, count = row
+        if not isinstance(shape, list | tuple):
+            return None
+        rows.append((tuple(shape), count))
+    return rows
+
+
+@verifies("describe_network")
+def verify_describe_network(describe_network: Callable) -> None:
+    by_hand(describe_network, "describe_network")
+    for input_shape, layers, expected, hint in (
+        ((1, 28, 28), SIMPLE_CNN, SIMPLE_CNN_ROWS, "a conv layer has out * in * kh * kw "
+         "weights and out biases"),
+        ((3, 9, 8), SMALL_NET, SMALL_NET_ROWS, "batch norm learns 2 parameters per channel; "
+         "a pool's stride defaults to its kernel size"),
+    ):  # fmt: skip
+        found = describe_network(input_shape, layers)
+        what = f"describe_network({input_shape}, {layers})"
+        rows = rows_of(found)
+        if rows is None:
+            raise AssertionError(
+                f"{what}: expected a list of (output shape tuple, parameter count) pairs, one "
+                f"per layer, like {expected[:1]}, got {short(found)}"
+            )
+        if rows != expected:
+            raise AssertionError(f"{what}: expected {expected}, got {rows}: {hint}")
 
 
 def check_describe_network(describe_network: Callable) -> None:
-    """The lecture's SimpleCNN: Conv2d(1, 6, 5), then Linear(6 * 24 * 24, 10)."""
-    rows = describe_network((1, 28, 28), [("conv", 6, 5), ("flatten",), ("linear", 10)])
-    expected = [((6, 24, 24), 156), ((3456,), 0), ((10,), 34570)]
-    found = [(tuple(shape), count) for shape, count in rows]
-    if found != expected:
-        raise AssertionError(
-            f"describe_network on the SimpleCNN: expected {expected}, got {found}: a conv layer "
-            "has out * in * kh * kw weights and out biases"
-        )
-    total = sum(count for _, count in found)
-    expect_equal(total, 34726, what="the SimpleCNN's parameters")
-    passed("describe_network")
+    """The lecture's SimpleCNN, then a small network with stride, padding, batch norm, an
+    activation and pooling."""
+    verifies.run("describe_network", describe_network)
+    passed(
+        "describe_network",
+        hidden="networks with rectangular kernels, pooling with stride and padding, and 1x1 "
+        "convolutions",
+    )
 
 
-def check_conv2d(conv2d: Callable) -> None:
-    """The lecture's binary example, then channels, bias, stride and padding against F.conv2d."""
-    expect_array(
-        call(conv2d, BINARY_IMAGE[None, None], BINARY_KERNEL[None, None])[0, 0],
-        BINARY_RESULT.astype(float),
-        what="conv2d(the lecture's 5x5 binary image, its 3x3 kernel)",
-        hint="slide the kernel without flipping it (cross-correlation, as in PyTorch)",
+@verifies("conv2d")
+def verify_conv2d(conv2d: Callable) -> None:
+    by_hand(conv2d, "conv2d")
+    hint = "slide the kernel without flipping it (cross-correlation, as in PyTorch)"
+    expect_float64(
+        call(conv2d, SIMG[None, None], AKERNEL[None, None]),
+        SIMG_VALID[None, None],
+        what="conv2d(simg[None, None], akernel[None, None]) (the lecture's example, int input)",
+        hint=hint + ", and return float64",
+    )
+    expect_float64(
+        call(conv2d, STRIDE_IMAGE[None, None], np.ones((1, 1, 3, 3)), stride=2, padding=1),
+        STRIDE_RESULT[None, None],
+        what="conv2d(the lecture's 5x5 image, 3x3 ones, stride=2, padding=1)",
+        hint="pad p zeros on each side, then step s pixels between outputs",
     )
     rng = np.random.default_rng(0)
     x, weight, bias = rng.normal(size=(2, 3, 7, 6)), rng.normal(size=(4, 3, 3, 2)), np.arange(4.0)
-    for options in ({}, {"stride": 2, "padding": 1}, {"dilation": (2, 1)}):
-        expect_array(
+    for options in ({}, {"dilation": (2, 1)}, {"stride": (2, 1), "padding": (1, 0)}):
+        expect_float64(
             call(conv2d, x, weight, bias, **options),
             F.conv2d(tensor(x), tensor(weight), tensor(bias), **options).numpy(),
             what=f"conv2d(x (2, 3, 7, 6), weight (4, 3, 3, 2), bias, {options or 'defaults'})",
-            hint="slide the kernel without flipping it, sum over input channels, add one bias "
-            "per output channel",
+            hint="sum over input channels, add one bias per output channel; taps are d apart",
         )
-    passed("conv2d")
+
+
+def check_conv2d(conv2d: Callable) -> None:
+    """The lecture's examples, then channels, bias, stride, padding and dilation against
+    F.conv2d."""
+    verifies.run("conv2d", conv2d)
+    passed("conv2d", hidden="other sizes, every option as an int and as a pair, and int input")
+
+
+@verifies("pool2d")
+def verify_pool2d(pool2d: Callable) -> None:
+    by_hand(pool2d, "pool2d")
+    expect_float64(
+        call(pool2d, POOL_IMAGE[None, None], 2),
+        POOL_RESULT[None, None],
+        what="pool2d(the lecture's 4x4 image, 2) (max; int input)",
+        hint="stride defaults to the kernel size; return float64",
+    )
+    x = np.random.default_rng(1).normal(size=(1, 2, 5, 5)) - 3.0
+    for mode, reference, hint in (
+        ("max", F.max_pool2d, "max pooling pads with -inf: the padding never wins"),
+        ("avg", F.avg_pool2d, "average pooling counts the zero padding in each window"),
+    ):
+        expect_float64(
+            call(pool2d, x, 3, stride=2, padding=1, mode=mode),
+            reference(tensor(x), 3, 2, 1).numpy(),
+            what=f"pool2d(x (1, 2, 5, 5) below zero, 3, stride=2, padding=1, mode={mode!r})",
+            hint=hint,
+        )
 
 
 def check_pool2d(pool2d: Callable) -> None:
-    """The lecture's 2x2 max pooling, then average pooling with padding against F.avg_pool2d."""
-    expect_array(
-        call(pool2d, POOL_IMAGE[None, None], 2)[0, 0],
-        POOL_RESULT.astype(float),
-        what="pool2d(the lecture's 4x4 image, 2) (max)",
-        hint="stride defaults to the kernel size",
-    )
-    x = np.random.default_rng(1).normal(size=(1, 2, 5, 5))
-    expect_array(
-        call(pool2d, x, 3, stride=2, padding=1, mode="avg"),
-        F.avg_pool2d(tensor(x), 3, 2, 1).numpy(),
-        what="pool2d(x (1, 2, 5, 5), 3, stride=2, padding=1, mode='avg')",
-        hint="average pooling counts the zero padding in each window",
-    )
-    passed("pool2d")
+    """The lecture's 2x2 max pooling, then max and average pooling with padding."""
+    verifies.run("pool2d", pool2d)
+    passed("pool2d", hidden="several channels and images, rectangular windows and strides")
 
 
-def check_conv_matrix(conv_matrix: Callable) -> None:
-    """The [-1, 1] filter's 9x10 matrix, then M @ x against F.conv2d."""
-    expected = np.eye(9, 10, k=1) - np.eye(9, 10)
-    expect_array(
-        call(conv_matrix, np.array([[-1.0, 1.0]]), (1, 10)),
-        expected,
-        what="conv_matrix([[-1, 1]], (1, 10))",
-        hint="row i holds -1 at column i and 1 at column i + 1",
-    )
-    rng = np.random.default_rng(2)
-    kernel, x = rng.normal(size=(3, 3)), rng.normal(size=(4, 4))
-    matrix = call(conv_matrix, kernel, (4, 4))
-    expect_array(
-        np.asarray(matrix) @ x.ravel(),
-        F.conv2d(tensor(x)[None, None], tensor(kernel)[None, None]).numpy().ravel(),
-        what="conv_matrix(3x3 kernel, (4, 4)) @ x.ravel()",
-        hint="a (4, 16) matrix: one row per output pixel, in C order",
-    )
-    passed("conv_matrix")
-
-
-def check_conv_transpose_matmul(conv_transpose_matmul: Callable) -> None:
-    """M.T @ y against F.conv_transpose2d, at stride 1 and 2."""
-    rng = np.random.default_rng(3)
-    kernel = rng.normal(size=(3, 3))
-    for stride, y_shape, output_padding in ((1, (2, 2), 0), (2, (1, 1), 1)):
-        y = rng.normal(size=y_shape)
-        expected = F.conv_transpose2d(
-            tensor(y)[None, None],
-            tensor(kernel)[None, None],
-            stride=stride,
-            output_padding=output_padding,
-        )
-        expect_array(
-            call(conv_transpose_matmul, y, kernel, (4, 4), stride),
-            expected.numpy()[0, 0],
-            what=f"conv_transpose_matmul(y {y_shape}, 3x3 kernel, (4, 4), stride={stride})",
-            hint="(conv_matrix(kernel, input_shape, stride).T @ y.ravel()).reshape(input_shape)",
-        )
-    passed("conv_transpose_matmul")
-
-
-def check_dilate2d(dilate2d: Callable) -> None:
-    """Zeros between the entries of a 2x2 block, and only along the last two axes."""
-    expect_array(
-        call(dilate2d, np.array([[1, 2], [3, 4]]), 2),
-        np.array([[1.0, 0.0, 2.0], [0.0, 0.0, 0.0], [3.0, 0.0, 4.0]]),
-        what="dilate2d([[1, 2], [3, 4]], 2)",
-        hint="(n - 1) * factor + 1 rows and columns",
-    )
-    expect_array(
-        call(dilate2d, np.ones((2, 2, 2)), 3)[1],
-        np.array([[1.0, 0, 0, 1], [0, 0, 0, 0], [0, 0, 0, 0], [1, 0, 0, 1]]),
-        what="dilate2d(ones (2, 2, 2), 3)[1]",
-        hint="leading axes (channels) are not dilated",
-    )
-    passed("dilate2d")
-
-
-def check_conv_transpose2d(conv_transpose2d: Callable) -> None:
-    """Against F.conv_transpose2d, with channels, stride and padding."""
-    rng = np.random.default_rng(4)
-    y, weight = rng.normal(size=(2, 3, 3)), rng.normal(size=(2, 3, 3, 3))
-    for stride, padding in ((1, 0), (2, 1)):
-        expect_array(
-            call(conv_transpose2d, y, weight, stride, padding),
-            F.conv_transpose2d(tensor(y)[None], tensor(weight), None, stride, padding).numpy()[0],
-            what=f"conv_transpose2d(y (2, 3, 3), weight (2, 3, 3, 3), {stride}, {padding})",
-            hint="dilate, pad k - 1 - p, convolve with w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)",
-        )
-    passed("conv_transpose2d")
-
-
-def check_separable(rank1_filter: Callable, is_separable: Callable) -> None:
-    """The Sobel kernel is separable (and its pair rebuilds it); a random one is not."""
-    sobel = np.outer([1.0, 2.0, 1.0], [1.0, 0.0, -1.0])
-    column, row = call(rank1_filter, sobel)
-    expect_array(
-        np.outer(column, row),
-        sobel,
-        what="np.outer(*rank1_filter(Sobel))",
-        hint="u[:, 0] * sqrt(s[0]) and vt[0] * sqrt(s[0]) from np.linalg.svd",
-    )
-    expect_equal(bool(is_separable(sobel)), True, what="is_separable(Sobel)")
-    random = np.random.default_rng(5).normal(size=(3, 3))
-    expect_equal(bool(is_separable(random)), False, what="is_separable(a random 3x3 kernel)")
-    passed("rank1_filter and is_separable")
-
-
-def check_conv1x1(conv1x1: Callable) -> None:
-    """RGB to XYZ on a white and a red pixel, then a bias against F.conv2d with a 1x1 kernel."""
+@verifies("conv1x1")
+def verify_conv1x1(conv1x1: Callable) -> None:
+    by_hand(conv1x1, "conv1x1")
     pixels = np.array([[1.0, 1.0], [1.0, 0.0], [1.0, 0.0]])[None, :, :, None]  # (1, 3, 2, 1)
-    expect_array(
+    expect_float64(
         call(conv1x1, pixels, RGB_TO_XYZ),
         (RGB_TO_XYZ @ pixels[0, :, :, 0])[None, :, :, None],
-        what="conv1x1(white and red pixels, RGB_TO_XYZ)",
+        what="conv1x1(a white and a red pixel, RGB_TO_XYZ)",
         hint="each output channel o is sum over c of weight[o, c] * x[:, c]",
     )
     x, weight = np.random.default_rng(6).normal(size=(2, 3, 4, 4)), RGB_TO_XYZ[:2]
-    expect_array(
+    expect_float64(
         call(conv1x1, x, weight, np.array([1.0, -1.0])),
         F.conv2d(tensor(x), tensor(weight)[:, :, None, None], tensor([1.0, -1.0])).numpy(),
         what="conv1x1(x (2, 3, 4, 4), weight (2, 3), bias (2,))",
         hint="add bias[o] to every pixel of output channel o",
     )
-    passed("conv1x1")
+
+
+def check_conv1x1(conv1x1: Callable) -> None:
+    """RGB to XYZ on a white and a red pixel, then a bias against F.conv2d."""
+    verifies.run("conv1x1", conv1x1)
+    passed("conv1x1", hidden="other channel counts and int input")
+
+
+@verifies("conv_matrix")
+def verify_conv_matrix(conv_matrix: Callable) -> None:
+    by_hand(conv_matrix, "conv_matrix")
+    expect_float64(
+        call(conv_matrix, np.array([[-1.0, 1.0]]), (1, 10)),
+        np.eye(9, 10, k=1) - np.eye(9, 10),
+        what="conv_matrix([[-1, 1]], (1, 10))",
+        hint="row i holds -1 at column i and 1 at column i + 1",
+    )
+    expect_float64(
+        call(conv_matrix, AKERNEL, (4, 4)),
+        matrix_of(AKERNEL, (4, 4), 1),
+        what="conv_matrix(akernel, (4, 4)) (the lecture's 4x16 matrix: M @ simg.ravel() gives "
+        "614, 764, 591, 660)",
+        hint="a (4, 16) matrix: one row per output pixel, in C order",
+    )
+    kernel = np.random.default_rng(2).normal(size=(2, 3))
+    expect_float64(
+        call(conv_matrix, kernel, (5, 7), 2),
+        matrix_of(kernel, (5, 7), 2),
+        what="conv_matrix(kernel (2, 3), (5, 7), stride=2)",
+        hint="output pixel (r, c) reads the image at rows r*s.., columns c*s..",
+    )
+
+
+def matrix_of(kernel: np.ndarray, input_shape: tuple[int, int], stride: int) -> np.ndarray:
+    """The matrix of F.conv2d: its outputs on each basis image, as columns."""
+    size = input_shape[0] * input_shape[1]
+    basis = torch.eye(size, dtype=torch.float64).reshape(size, 1, *input_shape)
+    return F.conv2d(basis, tensor(kernel)[None, None], stride=stride).reshape(size, -1).T.numpy()
+
+
+def check_conv_matrix(conv_matrix: Callable) -> None:
+    """The [-1, 1] filter's 9x10 matrix, the lecture's 4x16 matrix, and a stride."""
+    verifies.run("conv_matrix", conv_matrix)
+    passed("conv_matrix", hidden="rectangular kernels and images, and strides as pairs")
+
+
+@verifies("conv_transpose_matmul")
+def verify_conv_transpose_matmul(conv_transpose_matmul: Callable) -> None:
+    by_hand(conv_transpose_matmul, "conv_transpose_matmul")
+    expect_float64(
+        call(conv_transpose_matmul, SIMG_VALID, AKERNEL, (4, 4)),
+        SIMG_TRANSPOSED,
+        what="conv_transpose_matmul(the lecture's [[614, 764], [591, 660]], akernel, (4, 4))",
+        hint="(conv_matrix(kernel, input_shape, stride).T @ y.ravel()).reshape(input_shape)",
+    )
+    rng = np.random.default_rng(3)
+    kernel, y = rng.normal(size=(3, 3)), rng.normal(size=(1, 1))
+    expect_float64(
+        call(conv_transpose_matmul, y, kernel, (4, 4), 2),
+        F.conv_transpose2d(tensor(y)[None, None], tensor(kernel)[None, None], stride=2,
+                           output_padding=1).numpy()[0, 0],
+        what="conv_transpose_matmul(y (1, 1), 3x3 kernel, (4, 4), stride=2)",
+        hint="use the strided conv_matrix and reshape to input_shape",
+    )  # fmt: skip
+
+
+def check_conv_transpose_matmul(conv_transpose_matmul: Callable) -> None:
+    """M.T @ y: the lecture's example, and a stride against F.conv_transpose2d."""
+    verifies.run("conv_transpose_matmul", conv_transpose_matmul)
+    passed("conv_transpose_matmul", hidden="rectangular kernels and images and strides as pairs")
+
+
+@verifies("dilate2d")
+def verify_dilate2d(dilate2d: Callable) -> None:
+    by_hand(dilate2d, "dilate2d")
+    expect_float64(
+        call(dilate2d, np.array([[1, 2], [3, 4]]), 2),
+        np.array([[1, 0, 2], [0, 0, 0], [3, 0, 4]]),
+        what="dilate2d(np.array([[1, 2], [3, 4]]), 2)",
+        hint="(n - 1) * factor + 1 rows and columns, float64",
+    )
+    expect_float64(
+        call(dilate2d, np.ones((2, 2, 2)), (3, 1)),
+        np.ones((2, 4, 2)) * np.array([1, 0, 0, 1])[None, :, None],
+        what="dilate2d(np.ones((2, 2, 2)), (3, 1))",
+        hint="leading axes (channels) are not dilated; factor may be a pair (fh, fw)",
+    )
+
+
+def check_dilate2d(dilate2d: Callable) -> None:
+    """Zeros between the entries of a 2x2 block, and only along the last two axes."""
+    verifies.run("dilate2d", dilate2d)
+    passed("dilate2d", hidden="other shapes, leading axes and factors")
+
+
+@verifies("conv_transpose2d")
+def verify_conv_transpose2d(conv_transpose2d: Callable) -> None:
+    by_hand(conv_transpose2d, "conv_transpose2d")
+    expect_float64(
+        call(conv_transpose2d, SIMG_VALID[None], AKERNEL[None, None]),
+        SIMG_TRANSPOSED[None],
+        what="conv_transpose2d([[614, 764], [591, 660]] as (1, 2, 2), akernel as (1, 1, 3, 3))",
+        hint="pad k - 1 - p zeros and convolve with the kernel flipped in both axes",
+    )
+    rng = np.random.default_rng(4)
+    y, weight = rng.normal(size=(2, 3, 3)), rng.normal(size=(2, 3, 3, 2))
+    for stride, padding in ((1, 0), (2, 1)):
+        expect_float64(
+            call(conv_transpose2d, y, weight, stride, padding),
+            F.conv_transpose2d(tensor(y)[None], tensor(weight), None, stride, padding).numpy()[0],
+            what=f"conv_transpose2d(y (2, 3, 3), weight (2, 3, 3, 2), {stride}, {padding})",
+            hint="dilate by the stride, pad k - 1 - p, convolve with "
+            "weight[:, :, ::-1, ::-1].transpose(1, 0, 2, 3); the result is (Cout, H, W)",
+        )
+
+
+def check_conv_transpose2d(conv_transpose2d: Callable) -> None:
+    """The lecture's transposed product, then channels, stride and padding against
+    F.conv_transpose2d."""
+    verifies.run("conv_transpose2d", conv_transpose2d)
+    passed("conv_transpose2d", hidden="more channels, and strides and paddings as pairs")
+
+
+@verifies("rank1_filter")
+def verify_rank1_filter(rank1_filter: Callable) -> None:
+    by_hand(rank1_filter, "rank1_filter")
+    for name, kernel in (
+        ("Sobel", np.outer([1.0, 2.0, 1.0], [1.0, 0.0, -1.0])),
+        ("random 4x3", np.random.default_rng(5).normal(size=(4, 3))),
+    ):
+        found = call(rank1_filter, kernel)
+        what = f"rank1_filter({name} kernel)"
+        if not (isinstance(found, tuple | list) and len(found) == 2):
+            raise AssertionError(f"{what}: expected a (column, row) pair, got {short(found)}")
+        for part, value, size in (("column", found[0], kernel.shape[0]),
+                                  ("row", found[1], kernel.shape[1])):  # fmt: skip
+            if np.shape(value) != (size,):
+                raise AssertionError(
+                    f"{what}: expected a {part} of shape ({size},), got shape {np.shape(value)}"
+                )
+        u, s, vt = np.linalg.svd(kernel)
+        expect_array(
+            np.outer(*found),
+            s[0] * np.outer(u[:, 0], vt[0]),
+            what=f"np.outer(*{what})",
+            hint="take the first column of U and the first row of Vt, each scaled by sqrt(s[0])",
+        )
+
+
+@verifies("is_separable")
+def verify_is_separable(is_separable: Callable) -> None:
+    by_hand(is_separable, "is_separable")
+    for name, kernel, options, expected in (
+        ("Sobel", np.outer([1.0, 2.0, 1.0], [1.0, 0.0, -1.0]), {}, True),
+        ("random 3x3", np.random.default_rng(5).normal(size=(3, 3)), {}, False),
+        ("ones + 1e-6 * eye", np.ones((3, 3)) + 1e-6 * np.eye(3), {"rtol": 1e-3}, True),
+    ):
+        found = call(is_separable, kernel, **options)
+        expect_equal(
+            bool(found) if type(found) is np.bool_ else found,
+            expected,
+            what=f"is_separable({name}, {options or 'rtol=1e-8'})",
+            hint="return a bool: s[1] <= rtol * s[0]",
+        )
+
+
+def check_separable(rank1_filter: Callable, is_separable: Callable) -> None:
+    """The Sobel kernel is separable (and its pair rebuilds it); a random one is not."""
+    verifies.run("rank1_filter", rank1_filter)
+    verifies.run("is_separable", is_separable)
+    passed("rank1_filter and is_separable", hidden="Gaussian, random and integer kernels")
+
+
+@verifies("fit_filter")
+def verify_fit_filter(fit_filter: Callable) -> None:
+    by_hand(fit_filter, "fit_filter")
+    rng = np.random.default_rng(7)
+    for kernel in (np.outer([1.0, 2.0, 1.0], [1.0, 0.0, -1.0]), rng.normal(size=(2, 4))):
+        x = rng.normal(size=(12, 12))
+        y = F.conv2d(tensor(x)[None, None], tensor(kernel)[None, None]).numpy()[0, 0]
+        what = f"fit_filter(x (12, 12), y {y.shape}, {kernel.shape})"
+        found = call(fit_filter, x, y, kernel.shape)
+        if not (isinstance(found, tuple | list) and len(found) == 2):
+            raise AssertionError(f"{what}: expected (kernel, losses), got {short(found)}")
+        learned, losses = found
+        if type(learned) is not np.ndarray or learned.shape != kernel.shape:
+            raise AssertionError(
+                f"{what}: expected the kernel as a NumPy array of shape {kernel.shape}, got "
+                f"{short(learned)}: return kernel.detach().numpy() of the kernel_shape given"
+            )
+        losses = np.asarray(losses, dtype=np.float64)
+        if losses.ndim != 1 or losses.size < 2:
+            raise AssertionError(
+                f"{what}: expected a list of per-step losses, got {short(losses)}: append "
+                "loss.item() each step"
+            )
+        error = np.abs(learned - kernel).max()
+        if error > 1e-3:
+            raise AssertionError(
+                f"{what}: expected the hidden kernel within 1e-3, got a largest error of "
+                f"{error:.3g}: check the loss, zero the gradients each step, take more steps"
+            )
+        if not losses[-1] <= losses[0] / 1000:
+            raise AssertionError(
+                f"{what}: expected the loss to fall 1000x, got {losses[0]:.3g} -> {losses[-1]:.3g}"
+            )
 
 
 def check_fit_filter(fit_filter: Callable) -> None:
-    """Learns the Sobel kernel back from an image and its Sobel response."""
-    x = np.random.default_rng(7).normal(size=(12, 12))
-    sobel = np.outer([1.0, 2.0, 1.0], [1.0, 0.0, -1.0])
-    y = F.conv2d(tensor(x)[None, None], tensor(sobel)[None, None]).numpy()[0, 0]
-    kernel, losses = call(fit_filter, x, y, (3, 3))
-    if type(kernel) is not np.ndarray:
-        raise AssertionError(
-            f"fit_filter: expected the kernel as a NumPy array, got {type(kernel).__name__}"
-        )
-    error = np.abs(kernel - sobel).max()
-    if error > 1e-3:
-        raise AssertionError(
-            f"fit_filter(image, its Sobel response, (3, 3)): expected the Sobel kernel within "
-            f"1e-3, got a largest error of {error:.3g}: check the loss, zero the gradients each "
-            "step, take more steps"
-        )
-    if not losses[-1] < losses[0] / 1000:
-        raise AssertionError(
-            f"fit_filter: expected the loss to fall 1000x, got {losses[0]:.3g} -> {losses[-1]:.3g}"
-        )
-    passed("fit_filter")
+    """Learns the Sobel kernel and a 2x4 kernel back from an image and its response."""
+    verifies.run("fit_filter", fit_filter)
+    passed("fit_filter", hidden="other images and kernels, and a noisy target")

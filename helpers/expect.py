@@ -12,9 +12,12 @@ from typing import Any
 import numpy as np
 
 
-def passed(name: str) -> None:
-    """Tell the student that ``name`` passed its public checks."""
+def passed(name: str, hidden: str = "") -> None:
+    """Tell the student that ``name`` passed its public checks and, in one more line, which
+    further cases the hidden tests try (``hidden``), so they know what else to test."""
     print(f"\u2714 {name} passes the public checks.")
+    if hidden:
+        print(f"  The hidden tests also try {hidden}.")
 
 
 def short(value: Any, limit: int = 160) -> str:
@@ -34,12 +37,14 @@ def expect_array(
     *,
     what: str,
     kind: str = "f",
+    dtype: str = "",
     hint: str = "",
     rtol: float = 1e-7,
     atol: float = 1e-9,
 ) -> None:
     """Assert ``result`` is a NumPy array of ``expected``'s shape, of dtype kind ``kind``
-    (``"f"`` float, ``"b"`` bool), and equal to ``expected`` within tolerance."""
+    (``"f"`` float, ``"b"`` bool) or exactly ``dtype`` when given (``"float64"``), and equal to
+    ``expected`` within tolerance."""
     hint = f": {hint}" if hint else ""
     if type(result) is not np.ndarray:
         raise AssertionError(f"{what}: expected a NumPy array, got {short(result)}{hint}")
@@ -49,6 +54,11 @@ def expect_array(
         names = {"f": "a float", "b": "a boolean"}
         raise AssertionError(
             f"{what}: expected {names[kind]} array, got dtype {result.dtype}{hint}"
+        )
+    if dtype and result.dtype != np.dtype(dtype):
+        raise AssertionError(
+            f"{what}: expected a {dtype} array, got dtype {result.dtype}: convert with "
+            f".astype(np.{dtype}) (or build the result with np.zeros(..., dtype=np.{dtype}))"
         )
     if kind == "b":
         wrong = np.flatnonzero(result != expected)
@@ -76,6 +86,21 @@ def expect_unchanged(before: list[np.ndarray], after: tuple, *, what: str) -> No
                 f"{what} changed its argument {position + 1} in place (expected {short(original)}, "
                 f"found {short(now)} after the call): work on a copy"
             )
+
+
+def expect_int(
+    result: Any, expected: int, *, what: str, hint: str = "", numpy_ok: bool = False
+) -> None:
+    """Assert ``result`` is a Python ``int`` (or, with ``numpy_ok``, a NumPy integer; never a
+    float or a bool) equal to ``expected``."""
+    types = (int, np.integer) if numpy_ok else (int,)
+    if not isinstance(result, types) or isinstance(result, bool):
+        kind = "an int" if numpy_ok else "a Python int"
+        raise AssertionError(
+            f"{what}: expected {kind} ({expected}), got {type(result).__name__} "
+            f"{short(result)}: use // for whole-number division, or int(...)"
+        )
+    expect_equal(result, expected, what=what, hint=hint)
 
 
 def expect_equal(result: Any, expected: Any, *, what: str, hint: str = "") -> None:

@@ -11,25 +11,11 @@ from __future__ import annotations
 import pytest
 
 from grading.source_check import cell_source, names_used
+from helpers.checks import BY_HAND as ADVICE
+from helpers.checks import CONVOLUTION_NAMES, LIBRARY_CONVOLUTIONS
 
-#: What a student whose code reached a library convolution should do instead.
-ADVICE = "use loops or array slicing instead"
-
-#: Library functions that compute a convolution or correlation (lower-cased).
-CONVOLUTIONS = {
-    "convolve",
-    "correlate",
-    "convolve2d",
-    "correlate2d",
-    "fftconvolve",
-    "oaconvolve",
-    "choose_conv_method",
-    "conv1d",
-    "conv2d",
-    "conv_transpose1d",
-    "conv_transpose2d",
-    "filter2d",
-}
+#: The library convolutions, as the public checks flag them (:mod:`helpers.checks`).
+CONVOLUTIONS = set(CONVOLUTION_NAMES)
 
 
 def check_implemented_by_hand(submission: dict, cell: str, function: str) -> None:
@@ -40,29 +26,6 @@ def check_implemented_by_hand(submission: dict, cell: str, function: str) -> Non
         f"yourself, so it earns no credit; {ADVICE}"
     )
 
-
-#: Library functions that convolve, wired in the student's worker (see :mod:`grading.tripwires`),
-#: including the compiled routines the public functions call.
-LIBRARY_CONVOLUTIONS = (
-    "numpy.convolve",
-    "numpy.correlate",
-    "numpy._core.multiarray.correlate",
-    "numpy._core.multiarray.correlate2",
-    "scipy.signal.convolve",
-    "scipy.signal.correlate",
-    "scipy.signal.convolve2d",
-    "scipy.signal.correlate2d",
-    "scipy.signal.fftconvolve",
-    "scipy.signal.oaconvolve",
-    "scipy.signal._sigtools._convolve2d",
-    "scipy.ndimage.convolve",
-    "scipy.ndimage.correlate",
-    "scipy.ndimage.convolve1d",
-    "scipy.ndimage.correlate1d",
-    "torch.conv1d",
-    "torch.conv2d",
-    "torch.convolution",
-)
 
 #: The marker of the NumPy tasks' modules: calls into the student's code must not convolve.
 BY_HAND = pytest.mark.library_ban(*LIBRARY_CONVOLUTIONS, advice=ADVICE)

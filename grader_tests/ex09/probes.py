@@ -27,6 +27,7 @@ from grading.probes import (
     trainable,
 )
 from helpers.mnist import data_dir, mnist_array
+from helpers.training import TracingLoader
 
 
 def mnist_images(full: bool, train: bool) -> torch.Tensor:
@@ -100,24 +101,6 @@ def small_mlp(weights: list[np.ndarray]) -> nn.Sequential:
         for param, weight in zip(model.parameters(), weights, strict=True):
             param.copy_(torch.from_numpy(weight))
     return model
-
-
-class TracingLoader:
-    """Wraps a DataLoader and calls ``on_pass`` each time a pass over it starts."""
-
-    def __init__(self, loader: DataLoader, on_pass: Any) -> None:
-        self.loader = loader
-        self.on_pass = on_pass
-
-    def __iter__(self) -> Iterator:
-        self.on_pass()
-        return iter(self.loader)
-
-    def __len__(self) -> int:
-        return len(self.loader)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.loader, name)
 
 
 @probe
