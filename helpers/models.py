@@ -11,6 +11,7 @@ pass is reported with the operation that failed and the shape it received.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -90,8 +91,8 @@ def expect_parameter_shapes(model: nn.Module, signature: str, layers: list[Layer
     if got != expected:
         count = sum(math.prod(shape) for shape in got)
         total = sum(math.prod(shape) for shape in expected)
-        surplus = [s for s in got if s not in expected]
-        lacking = [s for s in expected if s not in got]
+        surplus = sorted((Counter(got) - Counter(expected)).elements())
+        lacking = sorted((Counter(expected) - Counter(got)).elements())
         raise AssertionError(
             f"{signature} has trainable parameters of shapes {got} ({count:,} in all), expected "
             f"{expected} ({total:,}): missing {lacking}, not in the specification {surplus}; "

@@ -1,0 +1,87 @@
+"""Reading a solution cell for library calls (:mod:`helpers.library_use`) and finding the earlier
+functions a student's function uses (:mod:`helpers.culprits`)."""
+
+from __future__ import annotations
+
+import linecache
+
+import pytest
+
+from helpers.culprits import Verifiers, functions_used
+from helpers.library_use import banned_calls, names_used
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def f(x):\n    return F.conv2d(x, w)",
+        "from torch.nn.functional import conv2d as c\ndef f(x):\n    return c(x, w)",
+        "def f(x):\n    return getattr(F, 'conv2d')(x, w)",
+        "def f(x):\n    return getattr(torch, 'nn.functional.conv2d')(x, w)",
+    ],
+)
+def test_a_library_call_is_found_however_it_is_written(source):
+    assert "conv2d" in names_used(source, bare_names=False), f"expected conv2d in {source!r}"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'def f(x):\n    """As F.conv2d does."""\n    return x',
+        "def f(x):\n    raise ValueError('unlike conv2d, the kernel does not fit')",
+        "def f(x):\n    return conv2d(x, w)  # the student's own conv2d",
+    ],
+)
+def test_docstrings_sentences_and_the_students_own_names_are_not_library_calls(source):
+    assert "conv2d" not in names_used(source, bare_names=False), f"no call in {source!r}"
+
+
+def test_bare_names_count_where_no_student_function_shares_a_banned_name():
+    assert "convolve" in names_used("y = convolve(x, h)"), "a bare name counts by default"
+
+
+def cell(source: str, name: str) -> dict:
+    """The namespace after running ``source`` as a notebook cell named ``name``."""
+    filename = f"<cell {name}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace: dict = {}
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - the test's own code
+    return namespace
+
+
+def test_banned_calls_read_the_whole_cell_of_the_function():
+    namespace = cell(
+        "import numpy as np\ndef helper(x):\n    return np.convolve(x, x)\n"
+        "def f(x):\n    return helper(x)",
+        "whole",
+    )
+    found = banned_calls(namespace["f"], ["numpy.convolve"], bare_names=False)
+    assert found == ["convolve"], f"expected the helper's np.convolve to be found, got {found}"
+
+
+def test_functions_used_follow_helpers_to_earlier_functions():
+    namespace = cell(
+        "def pad(x):\n    return x\ndef helper(x):\n    return pad(x)\n"
+        "def f(x):\n    return [helper(v) for v in x]",
+        "chain",
+    )
+    used = [name for name, _ in functions_used(namespace["f"])]
+    assert sorted(used) == ["helper", "pad"], f"expected helper and pad, got {used}"
+
+
+def test_a_failure_caused_by_an_earlier_function_names_it():
+    namespace = cell("def pad(x):\n    return x\ndef f(x):\n    return pad(x) + 1", "blame")
+    verifies = Verifiers()
+
+    @verifies("pad")
+    def verify_pad(pad):
+        assert pad(1) == 0, f"pad(1): expected 0, got {pad(1)}"
+
+    @verifies("f")
+    def verify_f(f):
+        assert f(1) == 1, f"f(1): expected 1, got {f(1)}"
+
+    with pytest.raises(AssertionError) as failure:
+        verifies.run("f", namespace["f"])
+    assert "uses your pad, which fails its own check" in str(failure.value), str(failure.value)
+    assert "pad(1): expected 0, got 1" in str(failure.value), str(failure.value)
