@@ -22,7 +22,7 @@ from helpers.culprits import Verifiers
 from helpers.expect import expect_array, expect_int, expect_unchanged, passed, short
 from helpers.filters import SOBEL_X, SOBEL_Y
 from helpers.library_use import expect_by_hand
-from helpers.models import expect_model
+from helpers.models import expect_model, expect_parameter_shapes
 from helpers.training import expect_training_loop
 
 #: Library functions that convolve (the hidden tests' tripwires, :mod:`grader_tests`' bans);
@@ -310,8 +310,8 @@ def check_train_model(train_model: Callable) -> None:
 
 def check_parameter_answer(name: str, answer: object, model_class: Callable[[], nn.Module]) -> None:
     """``answer`` is an int: the number of trainable parameters of the student's
-    ``model_class()``, which must itself have the specified layers (the hidden tests compare the
-    answer with the specified model's count)."""
+    ``model_class()``, whose parameters must have the specified shapes (the hidden tests compare
+    the answer with the specified model's count)."""
     count = sum(p.numel() for p in model_class().parameters() if p.requires_grad)
     model = model_class.__name__
     expect_int(
@@ -323,11 +323,11 @@ def check_parameter_answer(name: str, answer: object, model_class: Callable[[], 
         "e.g. sum(p.numel() for p in model.parameters())",
     )
     try:
-        expect_model(model_class, {}, specified_layers(model))
+        expect_parameter_shapes(model_class(), f"{model}()", specified_layers(model))
     except AssertionError as failure:
         raise AssertionError(
-            f"{name} is the count of your {model}, but {model} fails its own check:\n  "
-            f"{failure}\nFix {model} first: the hidden tests compare {name} with the count of "
-            "the specified model."
+            f"{name} is the count of your {model}, which fails its own check:\n  {failure}\n"
+            f"Fix {model} first: the hidden tests compare {name} with the count of the "
+            "specified model."
         ) from None
     passed(name, hidden="the count of the specified model")

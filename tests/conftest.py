@@ -91,12 +91,17 @@ class Course:
         return folder
 
     def scores(self, student: str, assignment: str = ASSIGNMENT) -> dict[str, tuple[float, float]]:
-        """``{grade cell id: (score, max score)}`` of a student's notebook, from the gradebook."""
+        """``{grade cell id: (score, max score)}`` of the autograded cells of a student's
+        notebook, from the gradebook (written answers, graded by hand, are left out)."""
         from nbgrader.api import Gradebook
 
         with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gradebook:
             notebook = gradebook.find_submission_notebook(assignment, assignment, student)
-            return {grade.name: (grade.score, grade.max_score) for grade in notebook.grades}
+            return {
+                grade.name: (grade.score, grade.max_score)
+                for grade in notebook.grades
+                if grade.cell.cell_type == "code"
+            }
 
 
 @pytest.fixture(scope="session")

@@ -262,6 +262,105 @@ class CNN(nn.Module):
 """,
         ("test_cnn",),
     ),
+    "fc_wrong_layer_sizes": (
+        "fc_solution",
+        """
+class FC(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.Sequential(
+            nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
+            nn.Linear(128, 10),
+        )
+
+    def forward(self, x):
+        return self.layers(x)
+""",
+        ("test_fc", "test_param_answers"),
+    ),
+    "lenet_without_padding": (
+        "lenet_solution",
+        """
+class CNN_LeNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 6, kernel_size=3)
+        self.conv2 = nn.Conv2d(6, 16, kernel_size=3)
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = torch.flatten(x, 1)
+        return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
+""",
+        ("test_lenet", "test_param_answers"),
+    ),
+    "cnn_missing_relu": (
+        "cnn_solution",
+        """
+class CNN(nn.Module):
+    def __init__(self, filters=(16, 32, 64)):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, filters[0], kernel_size=3, padding=1)
+        self.conv2 = nn.Conv2d(filters[0], filters[1], kernel_size=3, padding=1)
+        self.conv3 = nn.Conv2d(filters[1], filters[2], kernel_size=3, padding=1)
+        self.fc1 = nn.Linear(9 * filters[2], 128)
+        self.fc2 = nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = F.max_pool2d(self.conv3(x), 2)
+        return self.fc2(F.relu(self.fc1(torch.flatten(x, 1))))
+""",
+        ("test_cnn",),
+    ),
+    "train_without_eval_mode": (
+        "train_model_solution",
+        """
+def train_model(model, crit, opt, dl_tr, dl_te, epochs):
+    accuracies = []
+    for epoch in range(epochs):
+        model.train()
+        for x, y in dl_tr:
+            opt.zero_grad()
+            crit(model(x.to(device)), y.to(device)).backward()
+            opt.step()
+        correct, total = 0.0, 0
+        with torch.no_grad():
+            for x, y in dl_te:
+                correct += accuracy(model(x.to(device)), y.to(device)) * len(y)
+                total += len(y)
+        accuracies.append(correct / total)
+    return accuracies
+""",
+        ("test_train_model",),
+    ),
+    "train_over_a_single_batch": (
+        "train_model_solution",
+        """
+def train_model(model, crit, opt, dl_tr, dl_te, epochs):
+    accuracies = []
+    for epoch in range(epochs):
+        model.train()
+        x, y = next(iter(dl_tr))
+        opt.zero_grad()
+        crit(model(x.to(device)), y.to(device)).backward()
+        opt.step()
+        model.eval()
+        correct, total = 0.0, 0
+        with torch.no_grad():
+            for x, y in dl_te:
+                correct += accuracy(model(x.to(device)), y.to(device)) * len(y)
+                total += len(y)
+        accuracies.append(correct / total)
+    return accuracies
+""",
+        ("test_train_model",),
+    ),
     "parameter_answers_without_biases": (
         "param_answers_solution",
         """

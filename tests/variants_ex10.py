@@ -84,6 +84,42 @@ def describe_network(input_shape, layers):
 """,
         ("test_describe_network",),
     ),
+    "describe_network_batch_norm_four_per_channel": (
+        "describe_network_solution",
+        """
+def describe_network(input_shape, layers):
+    defaults = {"conv": (None, None, 1, 0), "pool": (None, None, 0)}  # after the required ones
+    shape, rows = tuple(input_shape), []
+    for kind, *args in layers:
+        params = 0
+        if kind in defaults:
+            args = [*args, *defaults[kind][len(args) :]]
+            if kind == "conv":
+                out, k, stride, padding = args
+            else:
+                k, stride, padding = args
+                stride = k if stride is None else stride
+            (kh, kw), (sh, sw), (ph, pw) = as_pair(k), as_pair(stride), as_pair(padding)
+            channels, h, w = shape
+            size = (conv_output_size(h, kh, sh, ph), conv_output_size(w, kw, sw, pw))
+            if kind == "conv":
+                params = out * channels * kh * kw + out
+                channels = out
+            shape = (channels, *size)
+        elif kind == "bn":
+            params = 4 * shape[0]  # counts the running mean and variance too
+        elif kind == "flatten":
+            shape = (int(np.prod(shape)),)
+        elif kind == "linear":
+            params = shape[0] * args[0] + args[0]
+            shape = (args[0],)
+        elif kind != "act":
+            raise ValueError(f"unknown layer {kind!r}")
+        rows.append((shape, params))
+    return rows
+""",
+        ("test_describe_network",),
+    ),
     "describe_network_pool_stride_one": (
         "describe_network_solution",
         """
@@ -431,6 +467,15 @@ def conv1x1(x, weight, bias=None):
     return out.numpy()
 """,
         "test_conv1x1",
+    ),
+    "conv_transpose2d_calls_f_conv_transpose2d": (
+        "conv_transpose2d_solution",
+        """
+def conv_transpose2d(y, weight, stride=1, padding=0):
+    t = lambda a: torch.as_tensor(np.asarray(a, dtype=float))
+    return F.conv_transpose2d(t(y)[None], t(weight), None, stride, padding).numpy()[0]
+""",
+        "test_conv_transpose2d",
     ),
     "fit_filter_by_least_squares": (
         "fit_filter_solution",

@@ -36,6 +36,7 @@ DEPENDENCIES = [
     "pillow>=10",
     "ipywidgets>=8",
     "ipycanvas>=0.13",
+    "torchsummary>=1.5",  # the ex09 notebook prints each model's layer table with it
 ]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 
 from leaks import hidden_lines, leaked, page_text
 from tests_paths import ASSIGNMENT
@@ -50,3 +52,47 @@ def test_export_writes_one_row_per_student(graded):
     assert {"solution", "unchanged_release", "wrong_1"} <= students, (
         f"expected graded students in grades.csv, got {students}"
     )
+
+
+#: ex09's written answer, graded by hand.
+WRITTEN_ANSWER = "generalisation_answer"
+
+
+def test_the_written_answer_waits_for_a_grader_and_its_score_reaches_grades_csv(graded):
+    """Formgrader lists the written answer as needing a manual grade; once a grader enters a
+    score (as formgrader does, through the gradebook), ``nbgrader export`` counts it."""
+    from nbgrader.api import Gradebook
+
+    course, _ = graded
+    url = f"sqlite:///{course.root / 'gradebook.db'}"
+    with Gradebook(url) as gradebook:
+        grade = gradebook.find_grade(WRITTEN_ANSWER, ASSIGNMENT, ASSIGNMENT, "solution")
+        listed = gradebook.notebook_submission_dicts(ASSIGNMENT, ASSIGNMENT)
+        waiting = {row["student"]: row["needs_manual_grade"] for row in listed}
+        assert (grade.max_score, grade.needs_manual_grade) == (2, True), (
+            f"expected a 2-point answer that needs a manual grade, got max {grade.max_score}, "
+            f"needs manual grade {grade.needs_manual_grade}"
+        )
+        assert waiting.get("solution") is True, (
+            f"expected formgrader's list to flag solution as needing a manual grade, got {waiting}"
+        )
+        before = gradebook.find_submission(ASSIGNMENT, "solution").score
+    try:
+        with Gradebook(url) as gradebook:
+            gradebook.find_grade(
+                WRITTEN_ANSWER, ASSIGNMENT, ASSIGNMENT, "solution"
+            ).manual_score = 2
+            gradebook.db.commit()
+        course.nbgrader("export")
+        rows = csv.DictReader(io.StringIO((course.root / "grades.csv").read_text()))
+        score = float(next(row for row in rows if row["student_id"] == "solution")["raw_score"])
+        assert score == before + 2, (
+            f"expected solution's raw score in grades.csv to include the 2 manual points "
+            f"({before + 2}), got {score}"
+        )
+    finally:
+        with Gradebook(url) as gradebook:
+            gradebook.find_grade(
+                WRITTEN_ANSWER, ASSIGNMENT, ASSIGNMENT, "solution"
+            ).manual_score = None
+            gradebook.db.commit()

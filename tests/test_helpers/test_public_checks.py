@@ -1,4 +1,3 @@
-# ruff: noqa: E501 - the mistakes are notebook cells, kept on their own lines
 """The public checks pass every assignment's solution, and each typical mistake fails its check
 with a message that names what to look at: the contract of form it breaks, the library call that
 earns nothing, or the student's earlier function at fault (run as a student runs them:

@@ -15,6 +15,8 @@ from accounts import build_wheel, students_environment
 from leaks import hidden_lines, leaked
 from tests_paths import ROOT
 
+from grading.submissions import grade_id, read, solution_sources
+
 #: Folders of the course that must not reach students.
 PRIVATE = ("grading/", "grader_tests/", "source/", "tests/", "samples/")
 
@@ -67,6 +69,45 @@ def test_load_mnist_works_after_pip_install_into_a_fresh_environment(wheel, tmp_
     assert sizes == "8000 2000 (1, 28, 28)", (
         f"expected the embedded subset's 8000 / 2000 images of (1, 28, 28), got {sizes!r}"
     )
+
+
+#: Each ex09 model's trainable parameters, as torchsummary prints them.
+MODEL_TOTALS = {"FC": "567,434", "CNN_LeNet": "106,154", "CNN": "98,442"}
+
+
+def test_the_notebooks_torchsummary_cell_runs_on_the_cpu_after_pip_install(wheel, tmp_path):
+    """The ex09 cell that shows ``torchsummary.summary`` for each model, run with the released
+    imports cell and the models' solutions in a fresh environment with the package alone."""
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = next(
+            archive.read(n).decode() for n in archive.namelist() if n.endswith("METADATA")
+        )
+    assert "Requires-Dist: torchsummary" in metadata, (
+        f"expected torchsummary among the package's dependencies, got:\n{metadata}"
+    )
+    python = students_environment(tmp_path / "venv", wheel, interpreter=Path(sys.executable))
+    release = read(str(ROOT / "release" / "ex09" / "ex09.ipynb"))
+    solutions = solution_sources(read(str(ROOT / "source" / "ex09" / "ex09.ipynb")))
+    summary = next(c.source for c in release.cells if "from torchsummary import" in c.source)
+    imports = next(c.source for c in release.cells if grade_id(c) == "imports")
+    models = [solutions[cell] for cell in ("fc_solution", "lenet_solution", "cnn_solution")]
+    script = "\n\n".join([imports, *models, summary])
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "CUDA"))}
+    result = subprocess.run(
+        [str(python), "-c", script],
+        cwd=tmp_path,
+        env={**env, "MPLBACKEND": "Agg", "CUDA_VISIBLE_DEVICES": ""},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, (
+        f"expected the summary cell to run, got:\n{result.stderr[-2000:]}"
+    )
+    for model, total in MODEL_TOTALS.items():
+        assert f"Total params: {total}" in result.stdout, (
+            f"expected {model}'s layer table with 'Total params: {total}', got:\n"
+            f"{result.stdout[-3000:]}"
+        )
 
 
 def test_the_hub_and_the_course_use_the_same_exchange():
