@@ -53,15 +53,17 @@ class Outcome:
     max_score: float | None = None
     error: str = ""
     late_penalty: float = 0.0
+    by_hand: float = 0.0  # points of written answers that wait for a grader
 
     def line(self) -> str:
-        """``student  score / max  graded`` (the score after any late penalty), or the reason it
-        was not graded."""
+        """``student  score / max  graded`` (the score after any late penalty, and the points
+        still to grade by hand), or the reason it was not graded."""
         if self.error:
             return f"{self.student:<24} {'-':>13}  not graded: {self.error}"
         score = f"{self.score - self.late_penalty:g} / {self.max_score:g}"
         late = f" (late: {self.score:g} - {self.late_penalty:g})" if self.late_penalty else ""
-        return f"{self.student:<24} {score:>13}  graded{late}"
+        by_hand = f", {self.by_hand:g} points to grade by hand" if self.by_hand else ""
+        return f"{self.student:<24} {score:>13}  graded{late}{by_hand}"
 
 
 def registered(coursedir: CourseDirectory, assignment: str) -> bool:
@@ -202,6 +204,12 @@ def replay(api, results: Path, assignment: str, result: JobResult) -> Outcome:
             submission.score,
             submission.max_score,
             late_penalty=submission.late_submission_penalty,
+            by_hand=sum(
+                grade.max_score
+                for notebook in submission.notebooks
+                for grade in notebook.grades
+                if grade.auto_score is None and grade.manual_score is None
+            ),
         )
 
 

@@ -61,7 +61,10 @@ def collect(coursedir: CourseDirectory, assignment: str) -> ClassReport:
     with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
         for submission in gradebook.find_assignment(assignment).submissions:
             if not submission.notebooks or all(
-                grade.auto_score is None for nb in submission.notebooks for grade in nb.grades
+                grade.auto_score is None
+                for nb in submission.notebooks
+                for grade in nb.grades
+                if grade.cell.cell_type == "code"
             ):
                 continue  # recorded but never graded (an unreadable notebook)
             student = submission.student.id
@@ -69,8 +72,9 @@ def collect(coursedir: CourseDirectory, assignment: str) -> ClassReport:
             report.max_score = submission.max_score
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
-                    task_scores[grade.name].append(grade.score)
                     task_max[grade.name] = grade.max_score
+                    if grade.score is not None:  # None: a written answer not graded by hand yet
+                        task_scores[grade.name].append(grade.score)
                 path = (
                     Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
                     / f"{notebook.name}.ipynb"
@@ -79,7 +83,7 @@ def collect(coursedir: CourseDirectory, assignment: str) -> ClassReport:
                     for entry in entries:
                         if entry["outcome"] != "skipped":
                             tests[task, entry["test"]].append(entry["outcome"] == "passed")
-    report.tasks = {name: (scores, task_max[name]) for name, scores in task_scores.items()}
+    report.tasks = {name: (task_scores[name], maximum) for name, maximum in task_max.items()}
     report.tests = dict(tests)
     return report
 

@@ -18,6 +18,7 @@ import scipy.signal
 import torch
 from torch import nn
 
+from helpers.bans import EX09_ADVICE, EX09_CONVOLUTION_NAMES, EX09_CONVOLUTIONS
 from helpers.culprits import Verifiers
 from helpers.expect import expect_array, expect_int, expect_unchanged, passed, short
 from helpers.filters import SOBEL_X, SOBEL_Y
@@ -25,59 +26,13 @@ from helpers.library_use import expect_by_hand
 from helpers.models import expect_model, expect_parameter_shapes
 from helpers.training import expect_training_loop
 
-#: Library functions that convolve (the hidden tests' tripwires, :mod:`grader_tests`' bans);
-#: the tasks that ask for a convolution by hand earn nothing when they reach one.
-LIBRARY_CONVOLUTIONS = (
-    "numpy.convolve",
-    "numpy.correlate",
-    "numpy._core.multiarray.correlate",
-    "numpy._core.multiarray.correlate2",
-    "scipy.signal.convolve",
-    "scipy.signal.correlate",
-    "scipy.signal.convolve2d",
-    "scipy.signal.correlate2d",
-    "scipy.signal.fftconvolve",
-    "scipy.signal.oaconvolve",
-    "scipy.signal._sigtools._convolve2d",
-    "scipy.ndimage.convolve",
-    "scipy.ndimage.correlate",
-    "scipy.ndimage.convolve1d",
-    "scipy.ndimage.correlate1d",
-    "torch.conv1d",
-    "torch.conv2d",
-    "torch.convolution",
-)
-#: The names of convolutions the hidden tests' source check looks for in the convolution cells
-#: (lower-cased), besides the last names of :data:`LIBRARY_CONVOLUTIONS`.
-CONVOLUTION_NAMES = (
-    "convolve",
-    "correlate",
-    "convolve2d",
-    "correlate2d",
-    "fftconvolve",
-    "oaconvolve",
-    "choose_conv_method",
-    "conv1d",
-    "conv2d",
-    "conv_transpose1d",
-    "conv_transpose2d",
-    "filter2d",
-)
-#: What a student whose code reached a library convolution should do instead.
-BY_HAND = "use loops or array slicing instead"
-
 verifies = Verifiers()
 
 
 def by_hand(function: Callable, task: str) -> None:
     """Fail when the cell of ``function`` calls a library convolution."""
-    expect_by_hand(
-        function,
-        LIBRARY_CONVOLUTIONS + CONVOLUTION_NAMES,
-        task=task,
-        advice=BY_HAND,
-        bare_names=True,
-    )
+    banned = EX09_CONVOLUTIONS + EX09_CONVOLUTION_NAMES
+    expect_by_hand(function, banned, task=task, advice=EX09_ADVICE, bare_names=True)
 
 
 def call(function: Callable, name: str, *args: np.ndarray | object) -> object:

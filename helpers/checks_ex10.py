@@ -5,9 +5,10 @@ and verified against PyTorch by the course's tests) and on small examples compar
 ``torch.nn.functional``, and raises an ``AssertionError`` that says what was expected, what came
 instead and what to look at. A check keeps every contract of form that the hidden tests enforce
 (a Python int, a float64 NumPy array, shapes, inputs left unchanged) and flags the library calls
-that earn nothing (:data:`BANS`, the same lists the hidden tests' tripwires watch); the hidden
-tests try more values, and each check's last line says which. When a function fails because an
-earlier function of the student's is wrong, the check names that one (:mod:`helpers.culprits`).
+that earn nothing (:data:`helpers.bans.BANS`, the lists the hidden tests' tripwires watch); the
+hidden tests try more values, and each check's last line says which. When a function fails
+because an earlier function of the student's is wrong, the check names that one
+(:mod:`helpers.culprits`).
 """
 
 from __future__ import annotations
@@ -18,94 +19,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from helpers.bans import BANS
 from helpers.culprits import Verifiers
 from helpers.expect import expect_array, expect_equal, expect_int, expect_unchanged, passed, short
 from helpers.library_use import expect_by_hand
-
-#: Functions that compute a convolution, correlation or its transpose, or the patches of one.
-CONVOLUTIONS = (
-    "numpy.convolve",
-    "numpy._core.multiarray.correlate",
-    "numpy._core.multiarray.correlate2",
-    "scipy.signal.convolve",
-    "scipy.signal.correlate",
-    "scipy.signal.convolve2d",
-    "scipy.signal.correlate2d",
-    "scipy.signal.fftconvolve",
-    "scipy.signal.oaconvolve",
-    "scipy.signal._sigtools._convolve2d",
-    "scipy.ndimage.convolve",
-    "scipy.ndimage.correlate",
-    "scipy.ndimage.convolve1d",
-    "scipy.ndimage.correlate1d",
-    "scipy.linalg.convolution_matrix",
-    "torch.conv1d",
-    "torch.conv2d",
-    "torch.conv3d",
-    "torch.conv_transpose1d",
-    "torch.conv_transpose2d",
-    "torch.convolution",
-    "torch._convolution",
-    "torch.nn.functional.unfold",
-    "torch.nn.functional.fold",
-    "torch._C._nn.im2col",
-    "torch._C._nn.col2im",
-)
-#: Functions that pool.
-POOLING = (
-    "torch.max_pool1d",
-    "torch.max_pool2d",
-    "torch.avg_pool1d",
-    "torch.nn.functional.avg_pool2d",
-    "torch.nn.functional.max_pool2d",
-    "torch._C._nn.max_pool2d_with_indices",
-    "torch.nn.functional.lp_pool2d",
-    "torch._C._nn.adaptive_avg_pool2d",
-    "torch.nn.functional.adaptive_max_pool2d",
-    "scipy.ndimage.maximum_filter",
-    "scipy.ndimage.uniform_filter",
-    "scipy.ndimage.generic_filter",
-)
-#: Functions that compute a Jacobian (the convolution matrix must be built, not measured).
-JACOBIANS = (
-    "torch.autograd.functional.jacobian",
-    "torch.func.jacrev",
-    "torch.func.jacfwd",
-)
-#: Functions that solve the filter as a least-squares problem instead of learning it.
-LEAST_SQUARES = (
-    "numpy.linalg.lstsq",
-    "numpy.linalg.pinv",
-    "numpy.linalg.solve",
-    "torch.linalg.lstsq",
-    "torch.linalg.pinv",
-    "torch.linalg.solve",
-    "scipy.linalg.lstsq",
-    "scipy.linalg.pinv",
-    "scipy.linalg.solve",
-)
-#: What a student whose code reached a banned function should do instead.
-BY_HAND = "use NumPy indexing, slicing, loops or einsum instead"
-#: The library functions that earn nothing in each task, and what to do instead (the hidden
-#: tests' ``library_ban`` markers are built from the same lists).
-BANS: dict[str, tuple[tuple[str, ...], str]] = {
-    "conv_output_size": (CONVOLUTIONS, BY_HAND),
-    "conv_transpose_output_size": (CONVOLUTIONS, BY_HAND),
-    "describe_network": (
-        CONVOLUTIONS + POOLING + ("torch", "nn"),
-        "compute the shapes and counts by hand with conv_output_size and arithmetic, without torch",
-    ),
-    "conv2d": (CONVOLUTIONS, BY_HAND),
-    "pool2d": (CONVOLUTIONS + POOLING, BY_HAND),
-    "conv1x1": (CONVOLUTIONS, BY_HAND),
-    "conv_matrix": (CONVOLUTIONS + JACOBIANS, "place the kernel's weights in each row yourself"),
-    "conv_transpose_matmul": (CONVOLUTIONS, BY_HAND),
-    "dilate2d": (CONVOLUTIONS, BY_HAND),
-    "conv_transpose2d": (CONVOLUTIONS, BY_HAND),
-    "rank1_filter": (CONVOLUTIONS, BY_HAND),
-    "is_separable": (CONVOLUTIONS, BY_HAND),
-    "fit_filter": (LEAST_SQUARES, "learn the kernel by gradient descent on the loss"),
-}
 
 #: The lecture's 4x4 image ``simg`` and 3x3 kernel ``akernel``; their valid convolution, and
 #: the transpose of the convolution matrix applied to that result.

@@ -70,6 +70,14 @@ class Course:
         ``release``)."""
         return read(str(self.root / folder / assignment / f"{assignment}.ipynb"))
 
+    def written_answers(self, assignment: str = ASSIGNMENT) -> dict[str, float]:
+        """``{grade id: points}`` of the answers a grader grades by hand (markdown grade cells)."""
+        return {
+            cell.metadata.nbgrader["grade_id"]: cell.metadata.nbgrader["points"]
+            for cell in self.notebook("release", assignment).cells
+            if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("grade")
+        }
+
     def submit(
         self,
         student: str,

@@ -11,11 +11,11 @@ from __future__ import annotations
 import pytest
 
 from grading.source_check import cell_source, names_used
-from helpers.checks import BY_HAND as ADVICE
-from helpers.checks import CONVOLUTION_NAMES, LIBRARY_CONVOLUTIONS
+from helpers.bans import EX09_ADVICE as ADVICE
+from helpers.bans import EX09_CONVOLUTION_NAMES, EX09_CONVOLUTIONS
 
-#: The library convolutions, as the public checks flag them (:mod:`helpers.checks`).
-CONVOLUTIONS = set(CONVOLUTION_NAMES)
+#: The names of library convolutions, as the public checks read them (:mod:`helpers.bans`).
+CONVOLUTIONS = set(EX09_CONVOLUTION_NAMES)
 
 
 def check_implemented_by_hand(submission: dict, cell: str, function: str) -> None:
@@ -28,4 +28,4 @@ def check_implemented_by_hand(submission: dict, cell: str, function: str) -> Non
 
 
 #: The marker of the NumPy tasks' modules: calls into the student's code must not convolve.
-BY_HAND = pytest.mark.library_ban(*LIBRARY_CONVOLUTIONS, advice=ADVICE)
+BY_HAND = pytest.mark.library_ban(*EX09_CONVOLUTIONS, advice=ADVICE)

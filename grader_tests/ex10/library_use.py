@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.checks_ex10 import BANS, BY_HAND, CONVOLUTIONS, JACOBIANS, LEAST_SQUARES, POOLING
+from helpers.bans import BANS, BY_HAND, CONVOLUTIONS, JACOBIANS, LEAST_SQUARES, POOLING
 
 #: Marker of the tasks that must convolve by hand.
 NO_CONVOLUTION = pytest.mark.library_ban(*CONVOLUTIONS, advice=BY_HAND)

@@ -227,8 +227,10 @@ def test_the_class_report_ranks_tasks_and_hidden_tests(graded):
     course, result = graded
     rows = (course.root / f"report-{ASSIGNMENT}.csv").read_text().splitlines()
     tasks = {row.split(",")[1] for row in rows if row.startswith("task,")}
-    assert tasks == set(course.scores("solution")), (
-        f"expected one row per graded task {sorted(course.scores('solution'))}, got {sorted(tasks)}"
+    expected = set(course.scores("solution")) | set(course.written_answers())
+    assert tasks == expected, (
+        f"expected one row per graded task and written answer {sorted(expected)}, got "
+        f"{sorted(tasks)}"
     )
     shares = [float(row.rsplit(",", 2)[1]) for row in rows if row.startswith("hidden test,")]
     assert shares and min(shares) < max(shares), (

@@ -31,6 +31,17 @@ from grading.submissions import fill, read, solution_sources
 pytestmark = pytest.mark.slow
 
 COURSE_ID = "cnn-exercises"
+#: The graded cells of the released notebook: all of them, and those the hidden tests grade (the
+#: written answer waits for a grader).
+GRADED = [
+    cell
+    for cell in read(str(ROOT / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")).cells
+    if cell.metadata.get("nbgrader", {}).get("grade")
+]
+MAX_POINTS = float(sum(cell.metadata.nbgrader["points"] for cell in GRADED))
+AUTOGRADED_POINTS = float(
+    sum(cell.metadata.nbgrader["points"] for cell in GRADED if cell.cell_type == "code")
+)
 
 
 @dataclass
@@ -119,11 +130,13 @@ def test_marks_come_with_the_roster_names_and_the_late_penalty(cycle: Cycle):
     assert (complete["first_name"], complete["last_name"]) == ("Grace", "Hopper"), (
         f"expected the roster's names in the export, got {complete}"
     )
-    assert (float(complete["score"]), float(complete["max_score"])) == (22.0, 22.0), (
-        f"the complete submission, on time, should score 22 / 22, got {complete}"
+    autograded = AUTOGRADED_POINTS
+    assert (float(complete["score"]), float(complete["max_score"])) == (autograded, MAX_POINTS), (
+        f"the complete submission, on time, should score every autograded point, {autograded} / "
+        f"{MAX_POINTS} (the written answer waits for a grader), got {complete}"
     )
     raw = float(partial["raw_score"])
-    assert 0 < raw < 22, f"the partial submission should score part of 22, got {partial}"
+    assert 0 < raw < autograded, f"the partial submission should score part of it, got {partial}"
     assert float(partial["late_submission_penalty"]) == pytest.approx(0.1 * raw), (
         f"the partial submission came after the due date: expected 10 % off {raw}, got {partial}"
     )
@@ -133,7 +146,8 @@ def test_each_student_fetches_feedback_with_their_own_score(cycle: Cycle):
     for student in (cycle.complete, cycle.partial):
         pages = list((student.home / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html"))
         assert len(pages) == 1, f"expected one feedback page for {student.name}, got {pages}"
-        heading = f"{ASSIGNMENT} (Score: {float(cycle.grades[student.name]['score']):.1f} / 22.0)"
+        score = float(cycle.grades[student.name]["score"])
+        heading = f"{ASSIGNMENT} (Score: {score:.1f} / {MAX_POINTS:.1f})"
         assert heading in page_text(pages[0].read_text()), (
             f"expected {heading!r} in {student.name}'s feedback {pages[0]}"
         )

@@ -50,10 +50,18 @@ def test_demo_grades_the_samples_and_reports_the_broken_one(tmp_path, capsys):
     }
     for assignment, lines in summaries.items():
         perfect = rows[assignment, "perfect"]
-        full = f"{float(perfect['max_score']):g} / {float(perfect['max_score']):g}"
+        by_hand = sum(course.written_answers(assignment).values())
+        maximum = float(perfect["max_score"])
+        full = f"{maximum - by_hand:g} / {maximum:g}  graded"
         assert full in lines["perfect"], (
-            f"{assignment}: the perfect sample should score {full}, got {lines['perfect']!r}"
+            f"{assignment}: the perfect sample should score every autograded point, {full}, got "
+            f"{lines['perfect']!r}"
         )
+        if by_hand:
+            assert f"{by_hand:g} points to grade by hand" in lines["perfect"], (
+                f"{assignment}: expected the summary to say {by_hand:g} points wait for a "
+                f"grader, got {lines['perfect']!r}"
+            )
         assert "graded" in lines["partial"] and full not in lines["partial"], (
             f"{assignment}: the partial sample should be graded below full marks, got "
             f"{lines['partial']!r}"

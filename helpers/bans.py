@@ -1,0 +1,134 @@
+"""The library functions that earn nothing in each task, as dotted names.
+
+One list for the public checks (which flag the calls a solution cell makes,
+:mod:`helpers.library_use`) and for the hidden tests (whose tripwires record every call in the
+grader's worker, ``library_ban`` markers built from these lists), so both hold the same contract.
+This module imports nothing, so the grader's judge reads it without the checks' dependencies.
+"""
+
+from __future__ import annotations
+
+#: ex09: functions that convolve (numpy's compiled routines included); its padding, convolution
+#: and Sobel tasks earn nothing when they reach one.
+EX09_CONVOLUTIONS = (
+    "numpy.convolve",
+    "numpy.correlate",
+    "numpy._core.multiarray.correlate",
+    "numpy._core.multiarray.correlate2",
+    "scipy.signal.convolve",
+    "scipy.signal.correlate",
+    "scipy.signal.convolve2d",
+    "scipy.signal.correlate2d",
+    "scipy.signal.fftconvolve",
+    "scipy.signal.oaconvolve",
+    "scipy.signal._sigtools._convolve2d",
+    "scipy.ndimage.convolve",
+    "scipy.ndimage.correlate",
+    "scipy.ndimage.convolve1d",
+    "scipy.ndimage.correlate1d",
+    "torch.conv1d",
+    "torch.conv2d",
+    "torch.convolution",
+)
+#: ex09: the names of convolutions its hidden source check looks for in the convolution cells
+#: (lower-cased), besides the last names of :data:`EX09_CONVOLUTIONS`.
+EX09_CONVOLUTION_NAMES = (
+    "convolve",
+    "correlate",
+    "convolve2d",
+    "correlate2d",
+    "fftconvolve",
+    "oaconvolve",
+    "choose_conv_method",
+    "conv1d",
+    "conv2d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "filter2d",
+)
+#: ex09: what a student whose code reached a library convolution should do instead.
+EX09_ADVICE = "use loops or array slicing instead"
+
+#: ex10: functions that compute a convolution, correlation or its transpose, or the patches of one.
+CONVOLUTIONS = (
+    "numpy.convolve",
+    "numpy._core.multiarray.correlate",
+    "numpy._core.multiarray.correlate2",
+    "scipy.signal.convolve",
+    "scipy.signal.correlate",
+    "scipy.signal.convolve2d",
+    "scipy.signal.correlate2d",
+    "scipy.signal.fftconvolve",
+    "scipy.signal.oaconvolve",
+    "scipy.signal._sigtools._convolve2d",
+    "scipy.ndimage.convolve",
+    "scipy.ndimage.correlate",
+    "scipy.ndimage.convolve1d",
+    "scipy.ndimage.correlate1d",
+    "scipy.linalg.convolution_matrix",
+    "torch.conv1d",
+    "torch.conv2d",
+    "torch.conv3d",
+    "torch.conv_transpose1d",
+    "torch.conv_transpose2d",
+    "torch.convolution",
+    "torch._convolution",
+    "torch.nn.functional.unfold",
+    "torch.nn.functional.fold",
+    "torch._C._nn.im2col",
+    "torch._C._nn.col2im",
+)
+#: ex10: functions that pool.
+POOLING = (
+    "torch.max_pool1d",
+    "torch.max_pool2d",
+    "torch.avg_pool1d",
+    "torch.nn.functional.avg_pool2d",
+    "torch.nn.functional.max_pool2d",
+    "torch._C._nn.max_pool2d_with_indices",
+    "torch.nn.functional.lp_pool2d",
+    "torch._C._nn.adaptive_avg_pool2d",
+    "torch.nn.functional.adaptive_max_pool2d",
+    "scipy.ndimage.maximum_filter",
+    "scipy.ndimage.uniform_filter",
+    "scipy.ndimage.generic_filter",
+)
+#: ex10: functions that compute a Jacobian (the convolution matrix must be built, not measured).
+JACOBIANS = (
+    "torch.autograd.functional.jacobian",
+    "torch.func.jacrev",
+    "torch.func.jacfwd",
+)
+#: ex10: functions that solve the filter as a least-squares problem instead of learning it.
+LEAST_SQUARES = (
+    "numpy.linalg.lstsq",
+    "numpy.linalg.pinv",
+    "numpy.linalg.solve",
+    "torch.linalg.lstsq",
+    "torch.linalg.pinv",
+    "torch.linalg.solve",
+    "scipy.linalg.lstsq",
+    "scipy.linalg.pinv",
+    "scipy.linalg.solve",
+)
+#: ex10: what a student whose code reached a banned function should do instead.
+BY_HAND = "use NumPy indexing, slicing, loops or einsum instead"
+#: ex10: the library functions that earn nothing in each task, and what to do instead.
+BANS: dict[str, tuple[tuple[str, ...], str]] = {
+    "conv_output_size": (CONVOLUTIONS, BY_HAND),
+    "conv_transpose_output_size": (CONVOLUTIONS, BY_HAND),
+    "describe_network": (
+        CONVOLUTIONS + POOLING + ("torch", "nn"),
+        "compute the shapes and counts by hand with conv_output_size and arithmetic, without torch",
+    ),
+    "conv2d": (CONVOLUTIONS, BY_HAND),
+    "pool2d": (CONVOLUTIONS + POOLING, BY_HAND),
+    "conv1x1": (CONVOLUTIONS, BY_HAND),
+    "conv_matrix": (CONVOLUTIONS + JACOBIANS, "place the kernel's weights in each row yourself"),
+    "conv_transpose_matmul": (CONVOLUTIONS, BY_HAND),
+    "dilate2d": (CONVOLUTIONS, BY_HAND),
+    "conv_transpose2d": (CONVOLUTIONS, BY_HAND),
+    "rank1_filter": (CONVOLUTIONS, BY_HAND),
+    "is_separable": (CONVOLUTIONS, BY_HAND),
+    "fit_filter": (LEAST_SQUARES, "learn the kernel by gradient descent on the loss"),
+}
