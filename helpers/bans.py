@@ -8,11 +8,9 @@ This module imports nothing, so the grader's judge reads it without the checks' 
 
 from __future__ import annotations
 
-#: ex09: functions that convolve (numpy's compiled routines included); its padding, convolution
-#: and Sobel tasks earn nothing when they reach one.
-EX09_CONVOLUTIONS = (
+#: Functions that convolve or correlate, numpy's and scipy's compiled routines included.
+_CONVOLVE = (
     "numpy.convolve",
-    "numpy.correlate",
     "numpy._core.multiarray.correlate",
     "numpy._core.multiarray.correlate2",
     "scipy.signal.convolve",
@@ -30,6 +28,9 @@ EX09_CONVOLUTIONS = (
     "torch.conv2d",
     "torch.convolution",
 )
+
+#: ex09: its padding, convolution and Sobel tasks earn nothing when they reach one of these.
+EX09_CONVOLUTIONS = (*_CONVOLVE, "numpy.correlate")
 #: ex09: the names of convolutions its hidden source check looks for in the convolution cells
 #: (lower-cased), besides the last names of :data:`EX09_CONVOLUTIONS`.
 EX09_CONVOLUTION_NAMES = (
@@ -51,27 +52,11 @@ EX09_ADVICE = "use loops or array slicing instead"
 
 #: ex10: functions that compute a convolution, correlation or its transpose, or the patches of one.
 CONVOLUTIONS = (
-    "numpy.convolve",
-    "numpy._core.multiarray.correlate",
-    "numpy._core.multiarray.correlate2",
-    "scipy.signal.convolve",
-    "scipy.signal.correlate",
-    "scipy.signal.convolve2d",
-    "scipy.signal.correlate2d",
-    "scipy.signal.fftconvolve",
-    "scipy.signal.oaconvolve",
-    "scipy.signal._sigtools._convolve2d",
-    "scipy.ndimage.convolve",
-    "scipy.ndimage.correlate",
-    "scipy.ndimage.convolve1d",
-    "scipy.ndimage.correlate1d",
+    *_CONVOLVE,
     "scipy.linalg.convolution_matrix",
-    "torch.conv1d",
-    "torch.conv2d",
     "torch.conv3d",
     "torch.conv_transpose1d",
     "torch.conv_transpose2d",
-    "torch.convolution",
     "torch._convolution",
     "torch.nn.functional.unfold",
     "torch.nn.functional.fold",

@@ -20,7 +20,7 @@ from torch import nn
 
 from helpers.bans import EX09_ADVICE, EX09_CONVOLUTION_NAMES, EX09_CONVOLUTIONS
 from helpers.culprits import Verifiers
-from helpers.expect import expect_array, expect_int, expect_unchanged, passed, short
+from helpers.expect import call, expect_array, expect_int, passed, short
 from helpers.filters import SOBEL_X, SOBEL_Y
 from helpers.library_use import expect_by_hand
 from helpers.models import expect_model, expect_parameter_shapes
@@ -35,20 +35,12 @@ def by_hand(function: Callable, task: str) -> None:
     expect_by_hand(function, banned, task=task, advice=EX09_ADVICE, bare_names=True)
 
 
-def call(function: Callable, name: str, *args: np.ndarray | object) -> object:
-    """``function(*args)``, checking that its array arguments are left unchanged."""
-    before = [np.copy(a) for a in args if isinstance(a, np.ndarray)]
-    result = function(*args)
-    expect_unchanged(before, tuple(a for a in args if isinstance(a, np.ndarray)), what=name)
-    return result
-
-
 @verifies("add_padding_1d")
 def verify_add_padding_1d(add_padding_1d: Callable) -> None:
     by_hand(add_padding_1d, "add_padding_1d")
     for x, size in ((np.array([1.0, 2.0, 3.0]), 3), (np.array([4, 5, 6, 7]), 4)):
         expect_array(
-            call(add_padding_1d, "add_padding_1d", x, size),
+            call(add_padding_1d, x, size),
             np.pad(x.astype(float), size // 2),
             what=f"add_padding_1d(np.array({x.tolist()}), {size})",
             hint="pad filter_size // 2 zeros on both sides and return a float array",
@@ -75,7 +67,7 @@ def verify_convolution_one_dimensional(convolution_one_dimensional: Callable) ->
         (np.array([3, 1, 4, 1]), np.array([1, -2]), "return floats also for integer input"),
     ):
         expect_array(
-            call(convolution_one_dimensional, "convolution_one_dimensional", signal, h),
+            call(convolution_one_dimensional, signal, h),
             np.convolve(signal, h, mode="same").astype(float),
             what=f"convolution_one_dimensional(np.array({signal.tolist()}), "
             f"np.array({h.tolist()}))",
@@ -99,7 +91,7 @@ def verify_add_padding_2d(add_padding_2d: Callable) -> None:
     for shape in ((3, 3), (2, 5)):
         kh, kw = shape
         expect_array(
-            call(add_padding_2d, "add_padding_2d", x, shape),
+            call(add_padding_2d, x, shape),
             np.pad(x.astype(float), ((kh // 2, kh // 2), (kw // 2, kw // 2))),
             what=f"add_padding_2d(np.arange(6).reshape(2, 3), {shape})",
             hint="pad kh // 2 rows at top and bottom and kw // 2 columns at left and right, "
@@ -123,7 +115,7 @@ def verify_convolution_two_dimensional(convolution_two_dimensional: Callable) ->
         (x, np.array([[0.5, -1.0], [0.25, 2.0]])),
     ):
         expect_array(
-            call(convolution_two_dimensional, "convolution_two_dimensional", image, h),
+            call(convolution_two_dimensional, image, h),
             scipy.signal.convolve2d(image, h, mode="same"),
             what=f"convolution_two_dimensional(np.arange(20).reshape(4, 5) % 7 as "
             f"{image.dtype}, h = {short(h)})",
@@ -153,7 +145,7 @@ def verify_sobel_edges(sobel_edges: Callable) -> None:
         gx = scipy.signal.convolve2d(image, SOBEL_X, mode="same")
         gy = scipy.signal.convolve2d(image, SOBEL_Y, mode="same")
         expect_array(
-            call(sobel_edges, "sobel_edges", image, threshold),
+            call(sobel_edges, image, threshold),
             np.hypot(gx, gy) > threshold,
             what=f"sobel_edges({name}, {threshold})",
             kind="b",

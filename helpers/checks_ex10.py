@@ -21,7 +21,14 @@ import torch.nn.functional as F
 
 from helpers.bans import BANS
 from helpers.culprits import Verifiers
-from helpers.expect import expect_array, expect_equal, expect_int, expect_unchanged, passed, short
+from helpers.expect import (
+    call,
+    expect_array,
+    expect_equal,
+    expect_int,
+    passed,
+    short,
+)
 from helpers.library_use import expect_by_hand
 
 #: The lecture's 4x4 image ``simg`` and 3x3 kernel ``akernel``; their valid convolution, and
@@ -71,15 +78,6 @@ def by_hand(function: Callable, task: str) -> None:
     """Fail when the cell of ``function`` calls a library function banned in ``task``."""
     banned, advice = BANS[task]
     expect_by_hand(function, banned, task=task, advice=advice)
-
-
-def call(function: Callable, *args: object, **kwargs: object) -> object:
-    """``function(*args, **kwargs)``, checking that the array arguments are left unchanged."""
-    arrays = [np.copy(a) for a in args if isinstance(a, np.ndarray)]
-    result = function(*args, **kwargs)
-    after = tuple(a for a in args if isinstance(a, np.ndarray))
-    expect_unchanged(arrays, after, what=getattr(function, "__name__", "the function"))
-    return result
 
 
 def expect_float64(result: object, expected: np.ndarray, *, what: str, hint: str) -> None:

@@ -7,6 +7,7 @@ comparison.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -101,6 +102,15 @@ def expect_int(
             f"{short(result)}: use // for whole-number division, or int(...)"
         )
     expect_equal(result, expected, what=what, hint=hint)
+
+
+def call(function: Callable, *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)``, asserting that it left its array arguments unchanged."""
+    before = [np.copy(a) for a in args if isinstance(a, np.ndarray)]
+    result = function(*args, **kwargs)
+    after = tuple(a for a in args if isinstance(a, np.ndarray))
+    expect_unchanged(before, after, what=getattr(function, "__name__", "the function"))
+    return result
 
 
 def expect_equal(result: Any, expected: Any, *, what: str, hint: str = "") -> None:

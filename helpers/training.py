@@ -11,7 +11,10 @@ gradients, and the sample-weighted test accuracy of every epoch returned.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -46,32 +49,46 @@ class TracingLoader:
         return getattr(self.loader, name)
 
 
-def problem() -> dict[str, torch.Tensor]:
-    """The tiny problem: training and test data, and the model's initial weights."""
+@dataclass(frozen=True)
+class Problem:
+    """A small training problem: data (tensors), batch sizes, epochs and the SGD learning rate."""
+
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+    train_batch: int
+    test_batch: int
+    epochs: int
+    lr: float
+
+
+def public_problem() -> tuple[Problem, nn.Linear]:
+    """The public check's problem, and a linear model to train on it."""
     generator = torch.Generator().manual_seed(5)
-    data = {
-        "x_train": torch.randn(N_TRAIN, 4, generator=generator),
-        "y_train": torch.randint(0, 3, (N_TRAIN,), generator=generator),
-        "x_test": torch.randn(N_TEST, 4, generator=generator),
-        "y_test": torch.randint(0, 3, (N_TEST,), generator=generator),
-    }
-    return {**data, "weight": torch.randn(3, 4, generator=generator), "bias": torch.zeros(3)}
-
-
-def model_of(data: dict[str, torch.Tensor]) -> nn.Linear:
+    x_train, y_train = (
+        torch.randn(N_TRAIN, 4, generator=generator),
+        torch.randint(0, 3, (N_TRAIN,), generator=generator),
+    )
+    x_test, y_test = (
+        torch.randn(N_TEST, 4, generator=generator),
+        torch.randint(0, 3, (N_TEST,), generator=generator),
+    )
     model = nn.Linear(4, 3)
     with torch.no_grad():
-        model.weight.copy_(data["weight"])
-        model.bias.copy_(data["bias"])
-    return model
+        model.weight.copy_(torch.randn(3, 4, generator=generator))
+        model.bias.zero_()
+    problem = Problem(x_train, y_train, x_test, y_test, TRAIN_BATCH, TEST_BATCH, EPOCHS, LR)
+    return problem, model
 
 
-def reference_weights(data: dict[str, torch.Tensor]) -> list[np.ndarray]:
-    """The weights after the specified loop: per batch forward, loss, backward, step, zero."""
-    model = model_of(data)
-    optimizer = torch.optim.SGD(model.parameters(), lr=LR)
-    loader = DataLoader(TensorDataset(data["x_train"], data["y_train"]), batch_size=TRAIN_BATCH)
-    for _ in range(EPOCHS):
+def reference_weights(problem: Problem, model: nn.Module) -> list[np.ndarray]:
+    """The weights of a copy of ``model`` after the specified loop: per batch forward, loss,
+    backward, step, zero the gradients."""
+    model = copy.deepcopy(model)
+    optimizer = torch.optim.SGD(model.parameters(), lr=problem.lr)
+    loader = DataLoader(TensorDataset(problem.x_train, problem.y_train), problem.train_batch)
+    for _ in range(problem.epochs):
         for x, y in loader:
             nn.functional.cross_entropy(model(x), y).backward()
             optimizer.step()
@@ -79,19 +96,34 @@ def reference_weights(data: dict[str, torch.Tensor]) -> list[np.ndarray]:
     return [p.detach().numpy() for p in model.parameters()]
 
 
-def trace_training(train_model: Callable) -> dict[str, Any]:
-    """Run ``train_model`` on the tiny problem and record what it does."""
-    data = problem()
-    device = getattr(train_model, "__globals__", {}).get("device", "cpu")
-    model = model_of(data).to(device)
+def trace_training(
+    train_model: Callable,
+    model: nn.Module,
+    problem: Problem,
+    device: torch.device | str = "cpu",
+    *,
+    on_event: Callable[[], None] = lambda: None,
+    running: Callable[[], AbstractContextManager] = nullcontext,
+) -> dict[str, Any]:
+    """Run ``train_model`` on ``model`` (already on ``device``) and ``problem``; record what it
+    does.
+
+    Returns what it returned (``returned``), the mode and gradient state of every forward pass
+    over each loader (``train``, ``test``), the number of optimiser steps (``steps``), how many
+    used gradients left over from an earlier batch (``stale_steps``), the number of steps taken
+    and the test accuracy at the start of each pass over the test loader (``passes``), and the
+    final weights. ``on_event`` runs first in every callback (the grader restores the libraries
+    student code may have patched); ``running`` wraps the call of student code.
+    """
     params = list(model.parameters())
     trace: dict[str, Any] = {"train": [], "test": [], "steps": 0, "stale_steps": 0, "passes": []}
     state = {"loader": "", "probing": False}
     fresh: dict[int, torch.Tensor] = {}
 
     def on_forward(module: nn.Module, inputs: Any, output: Any) -> None:
+        on_event()
         if not state["probing"] and state["loader"]:
-            trace[state["loader"]].append((module.training, torch.is_grad_enabled()))
+            trace[state["loader"]].append([module.training, torch.is_grad_enabled()])
 
     model.register_forward_hook(on_forward)
     for index, param in enumerate(params):
@@ -99,6 +131,7 @@ def trace_training(train_model: Callable) -> dict[str, Any]:
 
     class TracingSGD(torch.optim.SGD):
         def step(self, closure: Any = None) -> Any:
+            on_event()
             trace["steps"] += 1
             trace["stale_steps"] += any(
                 p.grad is not None and (i not in fresh or not torch.allclose(p.grad, fresh[i]))
@@ -108,37 +141,44 @@ def trace_training(train_model: Callable) -> dict[str, Any]:
             return super().step(closure)
 
     def start_pass(loader: str) -> None:
+        on_event()
         state["loader"] = loader
         if loader == "test":
             state["probing"] = True
             was_training = model.training
             model.eval()
             with torch.no_grad():
-                predictions = model(data["x_test"].to(device)).argmax(1).cpu()
+                predictions = model(problem.x_test.to(device)).argmax(1).cpu()
             model.train(was_training)
             state["probing"] = False
-            accuracy = float((predictions == data["y_test"]).float().mean())
-            trace["passes"].append((trace["steps"], accuracy))
+            accuracy = float((predictions == problem.y_test).float().mean())
+            trace["passes"].append([trace["steps"], accuracy])
 
     loaders = {
         name: TracingLoader(
-            DataLoader(TensorDataset(data[f"x_{name}"], data[f"y_{name}"]), batch_size=batch),
-            lambda name=name: start_pass(name),
+            DataLoader(TensorDataset(x, y), batch_size=batch), lambda name=name: start_pass(name)
         )
-        for name, batch in (("train", TRAIN_BATCH), ("test", TEST_BATCH))
+        for name, x, y, batch in (
+            ("train", problem.x_train, problem.y_train, problem.train_batch),
+            ("test", problem.x_test, problem.y_test, problem.test_batch),
+        )
     }
-    optimizer = TracingSGD(params, lr=LR)
-    trace["returned"] = train_model(
-        model, nn.CrossEntropyLoss(), optimizer, loaders["train"], loaders["test"], EPOCHS
-    )
-    trace["final_weights"] = [p.detach().cpu().numpy() for p in params]
-    trace["reference_weights"] = reference_weights(data)
+    optimizer = TracingSGD(params, lr=problem.lr)
+    with running():
+        trace["returned"] = train_model(
+            model, nn.CrossEntropyLoss(), optimizer, loaders["train"], loaders["test"],
+            problem.epochs,
+        )  # fmt: skip
+    trace["final_weights"] = [p.detach().cpu() for p in params]
     return trace
 
 
 def expect_training_loop(train_model: Callable) -> None:
     """Hold ``train_model``'s trace to the loop the notebook specifies (see the module)."""
-    trace = trace_training(train_model)
+    problem, model = public_problem()
+    expected_weights = reference_weights(problem, model)
+    device = getattr(train_model, "__globals__", {}).get("device", "cpu")
+    trace = trace_training(train_model, model.to(device), problem, device)
     what = (
         f"train_model(..., epochs={EPOCHS}) on {N_TRAIN} training samples in batches of "
         f"{TRAIN_BATCH}"
@@ -193,10 +233,10 @@ def expect_training_loop(train_model: Callable) -> None:
                 "after each epoch and weight each batch's accuracy by its number of samples"
             )
     for index, (got, expected) in enumerate(
-        zip(trace["final_weights"], trace["reference_weights"], strict=True)
+        zip(trace["final_weights"], expected_weights, strict=True)
     ):
         expect_array(
-            got.astype(np.float32),
+            got.numpy().astype(np.float32),
             expected,
             what=f"{what}: parameter {index} after training",
             rtol=1e-4,

@@ -8,12 +8,10 @@ loads. Each trains or traces the student's code with a trusted loop and returns 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
 
 from grading import integrity
 from grading.probes import (
@@ -27,7 +25,7 @@ from grading.probes import (
     trainable,
 )
 from helpers.mnist import data_dir, mnist_array
-from helpers.training import TracingLoader
+from helpers.training import Problem, trace_training
 
 
 def mnist_images(full: bool, train: bool) -> torch.Tensor:
@@ -116,76 +114,25 @@ def train_model_trace(
     train_batch: int,
     test_batch: int,
 ) -> dict:
-    """Run the student's ``train_model`` on a small MLP and record what it does.
-
-    Returns what it returned, the mode and gradient state of every forward pass, the number of
-    optimiser steps, how many steps used gradients left over from an earlier batch, the accuracy
-    on the test set at each pass over the test loader, and the final weights.
-    """
-    train_model = lookup(namespace, "train_model")
+    """Run the student's ``train_model`` on a small MLP and record what it does (the trace of
+    :func:`helpers.training.trace_training`, which the public check holds to the same contract);
+    every callback first restores what student code may have patched."""
     device = student_device(namespace)
-    model = small_mlp(weights).to(device)
-    params = list(model.parameters())
-    trace: dict[str, Any] = {"train_forward": [], "test_forward": [], "steps": 0, "stale_steps": 0}
-    trace["test_passes"] = []
-    state = {"loader": None, "probing": False}
-    last_grads: dict[int, torch.Tensor] = {}
-
-    def on_forward(module: nn.Module, inputs: Any, output: Any) -> None:
-        integrity.restore()
-        if not state["probing"] and state["loader"] is not None:
-            trace[f"{state['loader']}_forward"].append([module.training, torch.is_grad_enabled()])
-
-    model.register_forward_hook(on_forward)
-    for index, param in enumerate(params):
-        param.register_hook(
-            lambda grad, index=index: last_grads.__setitem__(index, grad.detach().clone())
-        )
-
-    class TracingSGD(torch.optim.SGD):
-        def step(self, closure: Any = None) -> Any:
-            integrity.restore()
-            trace["steps"] += 1
-            stale = any(
-                p.grad is not None
-                and (i not in last_grads or not torch.allclose(p.grad, last_grads[i]))
-                for i, p in enumerate(params)
-            )
-            trace["stale_steps"] += int(stale)
-            last_grads.clear()
-            return super().step(closure)
-
-    def start_pass(loader: str) -> None:
-        integrity.restore()
-        state["loader"] = loader
-        if loader == "test":
-            state["probing"] = True
-            was_training = model.training
-            model.eval()
-            with torch.no_grad():
-                correct = (
-                    model(torch.from_numpy(x_test).to(device)).argmax(1).cpu().numpy() == y_test
-                ).sum()
-            model.train(was_training)
-            state["probing"] = False
-            trace["test_passes"].append([trace["steps"], float(correct) / len(y_test)])
-
-    loaders = {}
-    for name, x, y, batch in (
-        ("train", x_train, y_train, train_batch),
-        ("test", x_test, y_test, test_batch),
-    ):
-        dataset = TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
-        loaders[name] = TracingLoader(
-            DataLoader(dataset, batch_size=batch), lambda name=name: start_pass(name)
-        )
-    optimizer = TracingSGD(params, lr=lr)
-    with student_code():
-        trace["returned"] = train_model(
-            model, nn.CrossEntropyLoss(), optimizer, loaders["train"], loaders["test"], epochs
-        )
-    trace["final_weights"] = [p.detach().cpu() for p in params]
-    return trace
+    problem = Problem(
+        *(torch.from_numpy(a) for a in (x_train, y_train, x_test, y_test)),
+        train_batch=train_batch,
+        test_batch=test_batch,
+        epochs=epochs,
+        lr=lr,
+    )
+    return trace_training(
+        lookup(namespace, "train_model"),
+        small_mlp(weights).to(device),
+        problem,
+        device,
+        on_event=integrity.restore,
+        running=student_code,
+    )
 
 
 @probe

@@ -93,9 +93,7 @@ def test_gradients_zeroed_before_each_step(trace):
 
 def test_trains_in_train_mode(trace):
     """runs the training batches in train mode"""
-    modes = [
-        training for training, grad in trace["train_forward"] if grad
-    ]  # without gradients: evaluation
+    modes = [training for training, grad in trace["train"] if grad]  # without gradients: evaluation
     assert modes, (
         "the model was never trained on the training loader dl_tr (with gradients enabled)"
     )
@@ -109,7 +107,7 @@ def test_trains_in_train_mode(trace):
 
 def test_evaluates_in_eval_mode_without_gradients(trace):
     """evaluates the test set in eval mode under torch.no_grad()"""
-    modes = trace["test_forward"]
+    modes = trace["test"]
     assert modes, "the model was never called on the test loader dl_te"
     wrong = sum(training or grad for training, grad in modes)
     assert wrong == 0, (
@@ -120,7 +118,7 @@ def test_evaluates_in_eval_mode_without_gradients(trace):
 
 def test_returns_sample_weighted_test_accuracy(trace):
     """returns the test accuracy of each epoch, weighted by the number of samples per batch"""
-    passes = trace["test_passes"]
+    passes = trace["passes"]
     returned = trace["returned"]
     for epoch in range(1, EPOCHS + 1):
         after = [accuracy for steps, accuracy in passes if steps == epoch * TRAIN_BATCHES]

@@ -7,6 +7,7 @@ from library_use import NO_CONVOLUTION_OR_POOLING
 from thresholds import NUMPY_TASK_CPU_SECONDS
 
 from grading.source_check import cell_source, names_used
+from helpers.checks_ex10 import rows_of
 from helpers.expect import short
 
 pytestmark = [pytest.mark.cpu_limit(NUMPY_TASK_CPU_SECONDS), NO_CONVOLUTION_OR_POOLING]
@@ -19,21 +20,6 @@ def without_torch(submission):
         f"describe_network uses {', '.join(sorted(used))}: this task asks you to compute the "
         "shapes and counts by hand, so it earns no credit; use conv_output_size and arithmetic"
     )
-
-
-def rows_of(found) -> list[tuple] | None:
-    """``found`` as [(shape tuple, count)], or None when it is not a list of such pairs."""
-    if not isinstance(found, list | tuple):
-        return None
-    rows = []
-    for row in found:
-        if not isinstance(row, list | tuple) or len(row) != 2:
-            return None
-        shape, count = row
-        if not isinstance(shape, list | tuple):
-            return None
-        rows.append((tuple(shape), count))
-    return rows
 
 
 def check(student, input_shape, layers, hint):
