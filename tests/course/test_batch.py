@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -21,6 +22,8 @@ from grading.submissions import fill, solution_sources
 
 #: Students of the graded batch that are also graded serially, one of each kind.
 COMPARED = ("solution", "unchanged_release", "wrong_1", "alternative_a", "truncated")
+#: A summary line of a graded student: ``student  score / max  graded...``.
+GRADED_LINE = re.compile(r"\S+\s+\S+ / \S+\s+graded\b")
 DASK_STUDENTS = ("solution", "wrong_1", "alternative_a", "unchanged_release")
 
 
@@ -161,7 +164,7 @@ def test_a_dask_cluster_that_loses_a_worker_grades_like_serial_nbgrader(tmp_path
         workers[victim].send_signal(signal.SIGKILL)
         output, _ = grader.communicate(timeout=900)
     assert grader.returncode == 0, f"the batch should grade everyone, it said:\n{output}"
-    summary = [line.split()[0] for line in output.splitlines() if line.endswith("graded")]
+    summary = [line.split()[0] for line in output.splitlines() if GRADED_LINE.match(line)]
     assert sorted(summary) == sorted(DASK_STUDENTS), (
         f"expected each student graded exactly once, got {summary}\n{output}"
     )
