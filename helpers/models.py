@@ -42,6 +42,8 @@ FOLLOWERS = {
     "gelu": "gelu",
     "elu": "elu",
 }
+#: Operations that are a ReLU when their lower bound is 0.
+CLAMPS = ("clamp", "clamp_", "clamp_min", "clamp_min_", "clip", "clip_")
 #: How a student writes each operation.
 WRITTEN = {
     "relu": "a ReLU (nn.ReLU, F.relu or torch.relu)",
@@ -65,6 +67,8 @@ class OperationTrace(TorchFunctionMode):
     def __torch_function__(self, func, types, args=(), kwargs=None):  # noqa: ANN001
         kwargs = kwargs or {}
         name = getattr(func, "__name__", "").lstrip("_")
+        if name in CLAMPS and _clamps_at_zero(args, kwargs):
+            name = "relu"  # x.clamp(min=0) is a ReLU
         if name in LAYERS or name in FOLLOWERS:
             first = args[0] if args else None
             self.last = (name, tuple(first.shape) if isinstance(first, torch.Tensor) else ())
@@ -74,6 +78,13 @@ class OperationTrace(TorchFunctionMode):
         elif name in FOLLOWERS and self.layers:
             self.layers[-1][2].append(FOLLOWERS[name])
         return func(*args, **kwargs)
+
+
+def _clamps_at_zero(args: tuple, kwargs: dict) -> bool:
+    """Whether a clamp's arguments bound it below by 0 and not above."""
+    low = kwargs.get("min", args[1] if len(args) > 1 else None)
+    high = kwargs.get("max", args[2] if len(args) > 2 else None)
+    return isinstance(low, int | float) and low == 0 and high is None
 
 
 def ordinal(n: int) -> str:

@@ -170,6 +170,16 @@ MISTAKES = {
 }
 
 
+def test_a_relu_written_as_a_clamp_passes():
+    release, solutions = notebooks("ex09")
+    clamped = solutions["cnn_solution"].replace("F.relu(conv(x))", "conv(x).clamp(min=0)")
+    assert clamped != solutions["cnn_solution"], (
+        "expected the solution's CNN to use F.relu(conv(x))"
+    )
+    verdict = public_verdicts(release, {**solutions, "cnn_solution": clamped})["test_cnn"]
+    assert verdict == "", f"expected a CNN with x.clamp(min=0) as its ReLU to pass, got {verdict!r}"
+
+
 @pytest.mark.parametrize("mistake", MISTAKES)
 def test_a_typical_mistake_fails_its_check_saying_what_to_look_at(mistake):
     assignment, cell, code, graded, message = MISTAKES[mistake]
