@@ -15,39 +15,12 @@ first of those that fails is named as the culprit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from types import CodeType, FunctionType
+from collections.abc import Callable
+
+from helpers.library_use import functions_used
 
 #: A task's verification: takes the student's function, raises AssertionError when it is wrong.
 Verification = Callable[[Callable], None]
-
-
-def _names(code: CodeType) -> Iterator[str]:
-    """Every global name ``code`` and the functions nested in it read."""
-    yield from code.co_names
-    for constant in code.co_consts:
-        if isinstance(constant, CodeType):
-            yield from _names(constant)
-
-
-def functions_used(function: Callable) -> list[tuple[str, FunctionType]]:
-    """The functions of the notebook's namespace that ``function`` calls, directly or through
-    its own helpers, as ``(name, function)`` in the order first met."""
-    found: dict[str, FunctionType] = {}
-    pending = [function]
-    seen = {id(function)}
-    while pending:
-        current = pending.pop()
-        code, namespace = getattr(current, "__code__", None), getattr(current, "__globals__", {})
-        if code is None:
-            continue
-        for name in _names(code):
-            value = namespace.get(name)
-            if isinstance(value, FunctionType) and id(value) not in seen:
-                seen.add(id(value))
-                found[name] = value
-                pending.append(value)
-    return list(found.items())
 
 
 class Verifiers:

@@ -2,10 +2,12 @@
 
 The hidden tests give no credit for a task done by a library function (tripwires in the grader's
 worker record every call). The public checks cannot watch calls the same way, so they read the
-solution cell's code, as the judge's source check does: a banned function written as an attribute
+solution cell's code, as the judge's source check does, and the names the student's function
+and its helpers read from the notebook's namespace: a banned function written as an attribute
 (``F.conv2d``, ``np.convolve``), imported by name, or named by a string (``getattr(np,
 "convolve")``; a sentence such as an error message names nothing) is reported before the
-student submits. Where a student function shares a banned name (ex10's ``conv2d``), a bare name
+student submits, and so is a banned function bound to another name in any cell (``c =
+np.convolve``). Where a student function shares a banned name (ex10's ``conv2d``), a bare name
 (``conv2d(...)``) is the student's own function and is not reported.
 """
 
@@ -15,7 +17,9 @@ import ast
 import inspect
 import linecache
 import re
-from collections.abc import Callable, Iterable
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from types import CodeType, FunctionType
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: A string that is a (dotted) name as a whole: what ``getattr`` or ``import_module`` takes.
@@ -71,6 +75,60 @@ def names_used(source: str, *, bare_names: bool = True) -> set[str]:
     return {name.lower() for name in names}
 
 
+def _names(code: CodeType) -> Iterator[str]:
+    """Every global name ``code`` and the functions nested in it read."""
+    yield from code.co_names
+    for constant in code.co_consts:
+        if isinstance(constant, CodeType):
+            yield from _names(constant)
+
+
+def functions_used(function: Callable) -> list[tuple[str, FunctionType]]:
+    """The functions of the notebook's namespace that ``function`` calls, directly or through
+    its own helpers, as ``(name, function)`` in the order first met."""
+    found: dict[str, FunctionType] = {}
+    pending = [function]
+    seen = {id(function)}
+    while pending:
+        current = pending.pop()
+        code, namespace = getattr(current, "__code__", None), getattr(current, "__globals__", {})
+        if code is None:
+            continue
+        for name in _names(code):
+            value = namespace.get(name)
+            if isinstance(value, FunctionType) and id(value) not in seen:
+                seen.add(id(value))
+                found[name] = value
+                pending.append(value)
+    return list(found.items())
+
+
+def _loaded(dotted: str) -> object | None:
+    """The object called ``dotted`` if its module is imported already, else None."""
+    parts = dotted.split(".")
+    for end in range(len(parts), 0, -1):
+        module = sys.modules.get(".".join(parts[:end]))
+        if module is not None:
+            value: object = module
+            for attribute in parts[end:]:
+                value = getattr(value, attribute, None)
+            return value
+    return None
+
+
+def aliased_calls(function: Callable, banned: Iterable[str]) -> list[str]:
+    """The functions of ``banned`` that ``function`` or a helper it calls reaches through a name
+    bound anywhere in the notebook (``c = np.convolve`` in another cell), sorted."""
+    targets = {id(value): name for name in banned if (value := _loaded(name)) is not None}
+    found = set()
+    for current in [function, *(f for _, f in functions_used(function))]:
+        code, namespace = getattr(current, "__code__", None), getattr(current, "__globals__", {})
+        for name in _names(code) if code is not None else ():
+            if id(namespace.get(name)) in targets:
+                found.add(f"{name} (= {targets[id(namespace.get(name))]})")
+    return sorted(found)
+
+
 def banned_calls(function: Callable, banned: Iterable[str], *, bare_names: bool) -> list[str]:
     """The functions of ``banned`` (dotted names, ``"torch.nn.functional.conv2d"``) that the cell
     defining ``function`` uses, by their last name, sorted (``bare_names``: see
@@ -82,9 +140,11 @@ def banned_calls(function: Callable, banned: Iterable[str], *, bare_names: bool)
 def expect_by_hand(
     function: Callable, banned: Iterable[str], *, task: str, advice: str, bare_names: bool = False
 ) -> None:
-    """Fail when the cell of ``function`` uses one of ``banned``: that earns nothing in grading.
-    ``bare_names`` counts plain names too (where no student function shares a banned name)."""
-    found = banned_calls(function, banned, bare_names=bare_names)
+    """Fail when the cell of ``function`` uses one of ``banned``, or ``function`` reaches one
+    through a name bound elsewhere: that earns nothing in grading. ``bare_names`` counts plain
+    names in the cell too (where no student function shares a banned name)."""
+    banned = tuple(banned)
+    found = banned_calls(function, banned, bare_names=bare_names) + aliased_calls(function, banned)
     if found:
         raise AssertionError(
             f"{task} calls {', '.join(found)}: a library function that does this task for you "

@@ -1,5 +1,5 @@
-"""Reading a solution cell for library calls (:mod:`helpers.library_use`) and finding the earlier
-functions a student's function uses (:mod:`helpers.culprits`)."""
+"""Finding the library calls a solution cell makes and the earlier functions a student's function
+uses (:mod:`helpers.library_use`), and blaming the one at fault (:mod:`helpers.culprits`)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import linecache
 
 import pytest
 
-from helpers.culprits import Verifiers, functions_used
-from helpers.library_use import banned_calls, names_used
+from helpers.culprits import Verifiers
+from helpers.library_use import aliased_calls, banned_calls, functions_used, names_used
 
 
 @pytest.mark.parametrize(
@@ -57,6 +57,14 @@ def test_banned_calls_read_the_whole_cell_of_the_function():
     )
     found = banned_calls(namespace["f"], ["numpy.convolve"], bare_names=False)
     assert found == ["convolve"], f"expected the helper's np.convolve to be found, got {found}"
+
+
+def test_a_banned_function_bound_to_another_name_in_another_cell_is_found():
+    helper_cell = cell("import numpy as np\nslide = np.convolve", "alias")
+    namespace = cell("def f(x):\n    return slide(x, x)", "uses alias")
+    namespace["slide"] = helper_cell["slide"]
+    found = aliased_calls(namespace["f"], ["numpy.convolve", "torch.conv2d"])
+    assert found == ["slide (= numpy.convolve)"], f"expected the alias to be found, got {found}"
 
 
 def test_functions_used_follow_helpers_to_earlier_functions():

@@ -30,7 +30,8 @@ def test_every_public_check_passes_the_solution(assignment):
     )
 
 
-#: (assignment, solution cell, code, graded cell, what the failure must say)
+#: (assignment, solution cell and code (or {solution cell: code}), graded cell, what the
+#: failure must say)
 MISTAKES = {
     "conv1d_by_np_convolve": (
         "ex09",
@@ -38,6 +39,17 @@ MISTAKES = {
         "def convolution_one_dimensional(x, h):\n    return np.convolve(x, h, 'same').astype(float)",
         "test_conv1d",
         "calls convolve: a library function that does this task for you earns no credit",
+    ),
+    "conv1d_by_an_alias_from_another_cell": (
+        "ex09",
+        {
+            "padding_1d_solution": "slide = np.convolve\n\ndef add_padding_1d(x, filter_size):\n"
+            "    return np.pad(np.asarray(x, dtype=float), filter_size // 2)",
+            "conv1d_solution": "def convolution_one_dimensional(x, h):\n"
+            "    return slide(x, h, 'same').astype(float)",
+        },
+        "test_conv1d",
+        "calls slide (= numpy.convolve)",
     ),
     "conv1d_blames_a_wrong_padding": (
         "ex09",
@@ -182,9 +194,10 @@ def test_a_relu_written_as_a_clamp_passes():
 
 @pytest.mark.parametrize("mistake", MISTAKES)
 def test_a_typical_mistake_fails_its_check_saying_what_to_look_at(mistake):
-    assignment, cell, code, graded, message = MISTAKES[mistake]
+    assignment, *cells, graded, message = MISTAKES[mistake]
+    changed = cells[0] if len(cells) == 1 else {cells[0]: cells[1]}
     release, solutions = notebooks(assignment)
-    verdict = public_verdicts(release, {**solutions, cell: code})[graded]
+    verdict = public_verdicts(release, {**solutions, **changed})[graded]
     assert message in verdict, (
         f"expected {graded}'s public check to say {message!r}, got {verdict!r}"
     )
