@@ -16,7 +16,8 @@ import numpy as np
 def passed(name: str, hidden: str = "") -> None:
     """Tell the student that ``name`` passed its public checks and, in one more line, which
     further cases the hidden tests try (``hidden``), so they know what else to test."""
-    print(f"\u2714 {name} passes the public checks.")
+    verb = "pass" if " and " in name else "passes"
+    print(f"\u2714 {name} {verb} the public checks.")
     if hidden:
         print(f"  The hidden tests also try {hidden}.")
 
