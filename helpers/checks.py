@@ -31,8 +31,9 @@ verifies = Verifiers()
 
 def by_hand(function: Callable, task: str) -> None:
     """Fail when the cell of ``function`` calls a library convolution."""
-    banned = EX09_CONVOLUTIONS + EX09_CONVOLUTION_NAMES
-    expect_by_hand(function, banned, task=task, advice=EX09_ADVICE, bare_names=True)
+    expect_by_hand(
+        function, EX09_CONVOLUTIONS, names=EX09_CONVOLUTION_NAMES, task=task, advice=EX09_ADVICE
+    )
 
 
 @verifies("add_padding_1d")

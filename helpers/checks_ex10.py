@@ -19,7 +19,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from helpers.bans import BANS
+from helpers.bans import BANS, PLAIN_NAMES
 from helpers.culprits import Verifiers
 from helpers.expect import (
     call,
@@ -77,7 +77,7 @@ def tensor(array: np.ndarray) -> torch.Tensor:
 def by_hand(function: Callable, task: str) -> None:
     """Fail when the cell of ``function`` calls a library function banned in ``task``."""
     banned, advice = BANS[task]
-    expect_by_hand(function, banned, task=task, advice=advice)
+    expect_by_hand(function, banned, names=PLAIN_NAMES.get(task, ()), task=task, advice=advice)
 
 
 def expect_float64(result: object, expected: np.ndarray, *, what: str, hint: str) -> None:

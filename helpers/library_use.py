@@ -7,8 +7,8 @@ and its helpers read from the notebook's namespace: a banned function written as
 (``F.conv2d``, ``np.convolve``), imported by name, or named by a string (``getattr(np,
 "convolve")``; a sentence such as an error message names nothing) is reported before the
 student submits, and so is a banned function bound to another name in any cell (``c =
-np.convolve``). Where a student function shares a banned name (ex10's ``conv2d``), a bare name
-(``conv2d(...)``) is the student's own function and is not reported.
+np.convolve``). A plain name (``conv2d(...)``, ``convolution = ...``) is the student's own
+function or variable and is reported only where the hidden source check bans that word too.
 """
 
 from __future__ import annotations
@@ -129,22 +129,34 @@ def aliased_calls(function: Callable, banned: Iterable[str]) -> list[str]:
     return sorted(found)
 
 
-def banned_calls(function: Callable, banned: Iterable[str], *, bare_names: bool) -> list[str]:
-    """The functions of ``banned`` (dotted names, ``"torch.nn.functional.conv2d"``) that the cell
-    defining ``function`` uses, by their last name, sorted (``bare_names``: see
-    :func:`names_used`)."""
-    used = names_used(cell_source(function), bare_names=bare_names)
-    return sorted({name.rpartition(".")[2].lower() for name in banned} & used)
+def banned_calls(
+    function: Callable, banned: Iterable[str], *, names: Iterable[str] = ()
+) -> list[str]:
+    """What the cell defining ``function`` uses of ``banned`` (dotted names,
+    ``"torch.nn.functional.conv2d"``, matched by their last name where the cell reaches them
+    through a library: an attribute, an import, a dotted string) and of ``names`` (words banned
+    also as plain names, as the hidden source checks read them), sorted."""
+    source = cell_source(function)
+    library = {name.rpartition(".")[2].lower() for name in banned} & names_used(
+        source, bare_names=False
+    )
+    plain = {name.lower() for name in names} & names_used(source)
+    return sorted(library | plain)
 
 
 def expect_by_hand(
-    function: Callable, banned: Iterable[str], *, task: str, advice: str, bare_names: bool = False
+    function: Callable,
+    banned: Iterable[str],
+    *,
+    task: str,
+    advice: str,
+    names: Iterable[str] = (),
 ) -> None:
-    """Fail when the cell of ``function`` uses one of ``banned``, or ``function`` reaches one
-    through a name bound elsewhere: that earns nothing in grading. ``bare_names`` counts plain
-    names in the cell too (where no student function shares a banned name)."""
+    """Fail when the cell of ``function`` uses one of ``banned`` or ``names`` (see
+    :func:`banned_calls`), or ``function`` reaches one of ``banned`` through a name bound
+    elsewhere: that earns nothing in grading."""
     banned = tuple(banned)
-    found = banned_calls(function, banned, bare_names=bare_names) + aliased_calls(function, banned)
+    found = banned_calls(function, banned, names=names) + aliased_calls(function, banned)
     if found:
         raise AssertionError(
             f"{task} calls {', '.join(found)}: a library function that does this task for you "

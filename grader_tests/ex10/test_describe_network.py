@@ -7,6 +7,7 @@ from library_use import NO_CONVOLUTION_OR_POOLING
 from thresholds import NUMPY_TASK_CPU_SECONDS
 
 from grading.source_check import cell_source, names_used
+from helpers.bans import PLAIN_NAMES
 from helpers.checks_ex10 import rows_of
 from helpers.expect import short
 
@@ -15,7 +16,9 @@ pytestmark = [pytest.mark.cpu_limit(NUMPY_TASK_CPU_SECONDS), NO_CONVOLUTION_OR_P
 
 @pytest.fixture(autouse=True)
 def without_torch(submission):
-    used = names_used(cell_source(submission, "describe_network_solution")) & {"torch", "nn"}
+    used = names_used(cell_source(submission, "describe_network_solution")) & set(
+        PLAIN_NAMES["describe_network"]
+    )
     assert not used, (
         f"describe_network uses {', '.join(sorted(used))}: this task asks you to compute the "
         "shapes and counts by hand, so it earns no credit; use conv_output_size and arithmetic"

@@ -40,6 +40,18 @@ def test_bare_names_count_where_no_student_function_shares_a_banned_name():
     assert "convolve" in names_used("y = convolve(x, h)"), "a bare name counts by default"
 
 
+def test_a_plain_name_is_banned_only_where_the_hidden_source_check_bans_the_word():
+    namespace = cell(
+        "def f(x):\n    convolution = x * 2\n    return convolve(convolution)", "plain"
+    )
+    found = banned_calls(
+        namespace["f"], ["torch.convolution", "numpy.convolve"], names=["convolve"]
+    )
+    assert found == ["convolve"], (
+        f"expected the banned word convolve, not the variable convolution, got {found}"
+    )
+
+
 def cell(source: str, name: str) -> dict:
     """The namespace after running ``source`` as a notebook cell named ``name``."""
     filename = f"<cell {name}>"
@@ -55,7 +67,7 @@ def test_banned_calls_read_the_whole_cell_of_the_function():
         "def f(x):\n    return helper(x)",
         "whole",
     )
-    found = banned_calls(namespace["f"], ["numpy.convolve"], bare_names=False)
+    found = banned_calls(namespace["f"], ["numpy.convolve"])
     assert found == ["convolve"], f"expected the helper's np.convolve to be found, got {found}"
 
 

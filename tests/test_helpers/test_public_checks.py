@@ -182,6 +182,19 @@ MISTAKES = {
 }
 
 
+def test_a_variable_named_like_a_library_function_passes():
+    release, solutions = notebooks("ex09")
+    named = (
+        solutions["conv1d_solution"]
+        .replace("y = ", "convolution = ")
+        .replace("y[n]", "convolution[n]")
+        .replace("return y", "return convolution")
+    )
+    assert "convolution = " in named, "expected the solution's conv1d to build its result as y"
+    verdict = public_verdicts(release, {**solutions, "conv1d_solution": named})["test_conv1d"]
+    assert verdict == "", f"expected a result variable named convolution to pass, got {verdict!r}"
+
+
 def test_a_relu_written_as_a_clamp_passes():
     release, solutions = notebooks("ex09")
     clamped = solutions["cnn_solution"].replace("F.relu(conv(x))", "conv(x).clamp(min=0)")
