@@ -260,7 +260,8 @@ def check_parameter_answer(name: str, answer: object, model_class: Callable[[], 
     """``answer`` is an int: the number of trainable parameters of the student's
     ``model_class()``, whose parameters must have the specified shapes (the hidden tests compare
     the answer with the specified model's count)."""
-    count = sum(p.numel() for p in model_class().parameters() if p.requires_grad)
+    built = model_class()
+    count = sum(p.numel() for p in built.parameters() if p.requires_grad)
     model = model_class.__name__
     expect_int(
         answer,
@@ -271,7 +272,7 @@ def check_parameter_answer(name: str, answer: object, model_class: Callable[[], 
         "e.g. sum(p.numel() for p in model.parameters())",
     )
     try:
-        expect_parameter_shapes(model_class(), f"{model}()", specified_layers(model))
+        expect_parameter_shapes(built, f"{model}()", specified_layers(model))
     except AssertionError as failure:
         raise AssertionError(
             f"{name} is the count of your {model}, which fails its own check:\n  {failure}\n"

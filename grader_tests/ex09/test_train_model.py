@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 import torch
 from small_problem import initial_weights, make_data, mlp
-from torch.utils.data import DataLoader, TensorDataset
 
+from helpers import training
 from helpers.expect import expect_array, short
+from helpers.training import Problem
 
 EPOCHS, LR, TRAIN_BATCH, TEST_BATCH = 3, 0.1, 8, 10
 N_TRAIN, N_TEST = (
@@ -47,16 +48,11 @@ def trace(student, problem):
 
 
 def reference_weights(problem):
-    """Final weights of the reference loop: forward, loss, backward, step, zero the gradients."""
-    model = mlp(problem["weights"])
-    optimizer = torch.optim.SGD(model.parameters(), lr=LR)
-    data = TensorDataset(torch.from_numpy(problem["x_train"]), torch.from_numpy(problem["y_train"]))
-    for _ in range(EPOCHS):
-        for x, y in DataLoader(data, batch_size=TRAIN_BATCH):
-            torch.nn.functional.cross_entropy(model(x), y).backward()
-            optimizer.step()
-            optimizer.zero_grad()
-    return [p.detach().numpy() for p in model.parameters()]
+    """Final weights of the reference loop (:func:`helpers.training.reference_weights`, the one
+    the public check uses): forward, loss, backward, step, zero the gradients."""
+    data = (torch.from_numpy(problem[k]) for k in ("x_train", "y_train", "x_test", "y_test"))
+    setup = Problem(*data, TRAIN_BATCH, TEST_BATCH, EPOCHS, LR)
+    return training.reference_weights(setup, mlp(problem["weights"]))
 
 
 def test_returns_one_accuracy_per_epoch(trace):
