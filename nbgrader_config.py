@@ -45,7 +45,7 @@ c.RunHiddenTests.task_timeout = 20.0
 c.RunHiddenTests.judge_timeout = 1800.0
 
 # Student code (the kernel and the hidden tests' worker) runs confined (grading/sandbox.py): it sees
-# the course root only through Sandbox.readable, writes only to its own folder, and gets this much
-# data memory. Requires bubblewrap; Sandbox.enabled = False grades unconfined.
-c.Sandbox.course_root = str(COURSE_ROOT)
+# only the system (Sandbox.system), the Python environment, helpers/, grading/ and data/
+# (Sandbox.readable), writes only to its own folder, and gets this much data memory. Requires
+# bubblewrap; Sandbox.enabled = False grades unconfined.
 c.Sandbox.memory_limit = 4 * 1024**3

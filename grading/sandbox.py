@@ -1,16 +1,19 @@
 """Run untrusted code with a narrow view of the machine and a memory cap.
 
-The command runs under bubblewrap (``bwrap``, Debian package ``bubblewrap``): the whole file system
-is read-only, ``/tmp``, the course root and Jupyter's runtime folder are replaced by empty folders
-in which only the Python environment, the student-facing packages and data (``Sandbox.readable``)
-reappear read-only; the command works in a copy of its folder (``workspace``), and that copy,
-``/tmp`` and ``/dev/shm`` are tmpfs of ``disk_limit`` bytes. It has no network (a namespace with
+The command runs under bubblewrap (``bwrap``, Debian package ``bubblewrap``) in a file system of
+its own built from an allow-list: the system's programs and libraries (``Sandbox.system``: ``/usr``
+and the few files of ``/etc`` that Python and its libraries read), the Python environment, the
+student-facing packages and the data (``Sandbox.readable``), all read-only, and nothing else: no
+home folder, no ``/root`` beyond the interpreter, no ``/srv`` (nbgrader's exchange), no other course.
+The command works in a copy of its folder (``workspace``), and that copy, ``/tmp`` and ``/dev/shm``
+are tmpfs of ``disk_limit`` bytes. It has no network (a namespace with
 only a loopback device), its own PID namespace, and dies with its parent.
 ``prlimit --data`` caps its memory: allocations beyond the cap fail with ``MemoryError``; a cgroup
 of its own caps its processes and threads (:mod:`grading.cgroups`).
 
-Hidden tests, the gradebook, ``source/`` and other students' folders are thereby out of reach of
-student code: it can neither read nor change them. Where the hidden tests' code runs
+Hidden tests, the gradebook, ``source/``, other students' folders and submissions, and whatever
+else the grading user can read are thereby out of reach of student code: it can neither read nor
+change them. Where the hidden tests' code runs
 (``test_labels=False``), the data folder shows only what the probes need: the training set and
 the test images, never the test labels (:func:`data_without_test_labels`), so a "model" cannot
 look its inputs up.
@@ -20,20 +23,39 @@ from __future__ import annotations
 
 import atexit
 import functools
+import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from jupyter_core.paths import jupyter_runtime_dir
 from traitlets import Bool, Int, List, Unicode, default
 from traitlets.config import Configurable
 
-from grading import COURSE_ROOT, cgroups
+from grading import cgroups
 from helpers.data_folder import EMBEDDED_FILE_NAME, data_dir
 
 #: The variables :meth:`Sandbox.environment` sets in the sandbox.
-ENVIRONMENT = ("MPLCONFIGDIR", "IPYTHONDIR", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+ENVIRONMENT = ("HOME", "MPLCONFIGDIR", "IPYTHONDIR", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+#: What student code sees of the machine's own system, read-only (where it exists): programs and
+#: libraries, and the files of ``/etc`` that the dynamic loader, Python's standard library (user and
+#: time zone lookups, ``mimetypes``) and the shell read. ``/sys`` tells the math libraries how many
+#: cores there are.
+SYSTEM = (
+    "/usr",
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/localtime",
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/nsswitch.conf",
+    "/etc/mime.types",
+    "/etc/alternatives",
+    "/sys/devices/system/cpu",
+)
+#: The top-level links of a merged-``/usr`` system (``/bin -> usr/bin``), recreated as links.
+USR_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
 
 
 #: Where the working folder itself is seen (read-only) inside the sandbox.
@@ -72,13 +94,16 @@ class Sandbox(Configurable):
     enabled = Bool(True, help="Confine student code; False runs it with the grader's rights.").tag(
         config=True
     )
-    course_root = Unicode(str(COURSE_ROOT), help="The course root, hidden from student code.").tag(
-        config=True
-    )
+    system = List(
+        Unicode(),
+        list(SYSTEM),
+        help="Paths of the machine's system student code may read (programs, libraries, the files "
+        "of /etc they need); everything else outside `readable` is absent from its view.",
+    ).tag(config=True)
     readable = List(
         Unicode(),
-        help="Paths student code may read even under /tmp or the course root (default: this "
-        "Python environment, the helpers and grading packages, and the data folder).",
+        help="Further paths student code may read (default: this Python environment, the "
+        "helpers and grading packages, and the data folder).",
     ).tag(config=True)
     memory_limit = Int(
         4 * 1024**3, help="Bytes of data memory student code may allocate (RLIMIT_DATA)."
@@ -125,7 +150,7 @@ class Sandbox(Configurable):
                 may change the copy, never the folder (read-only at :data:`WORKSPACE_SOURCE`).
             copy_workspace: copy the folder in before the command starts; a zygote, which
                 forks for many folders, copies each one itself.
-            readable: further paths it may read (under ``/tmp`` or the course root, say).
+            readable: further paths it may read (its bundle or connection file, say).
             unset: environment variables removed inside the sandbox.
             test_labels: show the data folder whole; False shows it without the test labels.
         """
@@ -142,13 +167,14 @@ class Sandbox(Configurable):
                 f"no process cap: {cgroups.unavailable()}; run the grader as root, delegate a "
                 "cgroup v2 folder with the pids controller to it, or set Sandbox.process_limit = 0"
             )
-        root, size = Path(self.course_root), str(self.disk_limit)
-        args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+        size = str(self.disk_limit)
+        args = ["bwrap", "--tmpfs", "/", "--dev", "/dev", "--proc", "/proc"]
         args += ["--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", "/dev/shm"]
-        args += ["--remount-ro", "/dev", "--tmpfs", str(root)]
-        if Path(jupyter_runtime_dir()).is_dir():  # other kernels' connection files
-            args += ["--tmpfs", jupyter_runtime_dir()]
-        for path in [*map(Path, self.readable), *readable]:
+        args += ["--remount-ro", "/dev"]
+        for name in USR_LINKS:
+            if Path("/", name).is_symlink():
+                args += ["--symlink", os.readlink(Path("/", name)), f"/{name}"]
+        for path in [*map(Path, self.system), *map(Path, self.readable), *readable]:
             if path.exists():
                 args += ["--ro-bind", str(path), str(path)]
         if not test_labels:
@@ -161,8 +187,8 @@ class Sandbox(Configurable):
             if copy_workspace:
                 copy = 'cp -R --preserve=mode,timestamps "$0"/. "$1" && shift && exec "$@"'
                 command = ["/bin/sh", "-c", copy, str(WORKSPACE_SOURCE), str(workspace), *command]
-        # Without capabilities (root keeps them in bwrap otherwise), student code cannot unmount
-        # the layers that hide the course, remount them writable, or trace other processes.
+        # Without capabilities (root keeps them in bwrap otherwise), student code cannot remount
+        # what it sees writable, mount what it does not see, or trace other processes.
         # A network namespace of its own, with only a loopback device: no network at all.
         args += ["--cap-drop", "ALL", "--unshare-pid", "--unshare-net", "--die-with-parent"]
         args += ["--new-session"]
@@ -174,8 +200,9 @@ class Sandbox(Configurable):
         return cgroups.confined(wrapped, self.process_limit) if self.process_limit else wrapped
 
     def environment(self) -> dict[str, str]:
-        """The variables the sandbox sets (named in :data:`ENVIRONMENT`): caches in the private
-        ``/tmp`` rather than the read-only home, and the math libraries' thread count."""
-        settings = {"MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython"}
+        """The variables the sandbox sets (named in :data:`ENVIRONMENT`): home and caches in the
+        private ``/tmp`` (the grading user's home is not there), and the math libraries' thread
+        count."""
+        settings = {"HOME": "/tmp", "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython"}
         threads = {name: str(self.threads) for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
         return settings | threads

@@ -1,14 +1,17 @@
-"""Student code in the sandbox cannot read or change the course, reach the network or, where the
+"""Student code in the sandbox cannot read or change the course, read anything outside its
+allow-list (other students' submissions, homes, other courses), reach the network or, where the
 hidden tests run, the test labels; its memory, processes and disk are capped."""
 
 from __future__ import annotations
 
 import concurrent.futures
 import functools
+import json
 import shutil
 import socket
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +30,7 @@ def run_confined(
 ) -> subprocess.CompletedProcess:
     """Run ``code`` in a sandbox (``settings``) working in a copy of ``tmp_path``, wrapped with
     ``wrap``."""
-    command = Sandbox(course_root=str(ROOT), **settings).wrap(
+    command = Sandbox(**settings).wrap(
         [sys.executable, "-c", code], workspace=tmp_path, **(wrap or {})
     )
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
@@ -143,7 +146,7 @@ def test_worker_in_the_sandbox_cannot_read_hidden_tests():
     process = StudentProcess(
         {"preamble": [], "cells": [{"grade_id": "c", "source": cell}]},
         timeout=30,
-        sandbox=Sandbox(course_root=str(ROOT)),
+        sandbox=Sandbox(),
     )
     try:
         with pytest.raises(StudentError, match="FileNotFoundError"):
@@ -258,3 +261,80 @@ def test_threads_that_ask_at_once_all_get_the_process_cgroup_folder(monkeypatch)
     assert all(isinstance(f, Path) for f in found) and len(set(found)) == 1, (
         f"expected 8 threads to get one cgroup folder, got {found}"
     )
+
+
+@pytest.fixture
+def planted() -> Iterator[list[Path]]:
+    """Files the grading user can read outside the course: a classmate's submission in a real
+    exchange inbound, a home folder, root's home, another course, a service's state; removed after."""
+    tag = f"planted-{uuid.uuid4().hex[:8]}"
+    places = [
+        Path("/srv/nbgrader/exchange", tag, "inbound", "classmate+ex09+2026-01-01", "ex09.ipynb"),
+        Path("/home", tag, "notes.txt"),
+        Path("/root", tag, "token"),
+        Path("/opt", tag, "nbgrader_config.py"),
+        Path("/var/lib", tag, "state"),
+    ]
+    try:
+        for path in places:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(f"SECRET {tag}")
+    except PermissionError:
+        pytest.skip("planting files outside the course needs root")
+    yield places
+    for path in places:
+        shutil.rmtree(next(folder for folder in path.parents if folder.name == tag))
+
+
+#: Prints each planted path's fate and what the folders above them list (JSON on one line).
+LOOK_AROUND = """
+import json, os
+
+def look(paths):
+    seen = {}
+    for path in paths:
+        try:
+            seen[path] = open(path).read()
+        except OSError as error:
+            seen[path] = type(error).__name__
+    for folder in ("/srv", "/home", "/root", "/opt", "/var/lib", "/etc"):
+        try:
+            seen[folder] = sorted(os.listdir(folder))
+        except OSError as error:
+            seen[folder] = type(error).__name__
+    return json.dumps(seen)
+"""
+
+
+def assert_nothing_planted_seen(printed: str, planted: list[Path]) -> None:
+    seen = json.loads(printed)
+    leaked = {path: seen[str(path)] for path in planted if seen[str(path)] != "FileNotFoundError"}
+    assert not leaked, f"expected every planted file absent (FileNotFoundError), got {leaked}"
+    listed = {folder: names for folder, names in seen.items() if "planted-" in str(names)}
+    assert not listed, f"expected no planted folder listed, got {listed}"
+    assert "SECRET" not in printed, f"a planted file's content reached student code: {printed}"
+
+
+def test_files_outside_the_allow_list_are_invisible(tmp_path, planted):
+    code = f"{LOOK_AROUND}\nprint(look({[str(p) for p in planted]!r}))"
+    result = run_confined(code, tmp_path)
+    assert result.returncode == 0, f"the sandboxed code failed: {result.stderr[-500:]}"
+    assert_nothing_planted_seen(result.stdout, planted)
+
+
+def test_the_worker_cannot_read_outside_the_allow_list(planted):
+    process = StudentProcess(
+        {"preamble": [], "cells": [{"grade_id": "c", "source": LOOK_AROUND}]},
+        timeout=30,
+        sandbox=Sandbox(),
+    )
+    try:
+        printed, _ = process.call("look", [str(p) for p in planted])
+    finally:
+        process.close()
+    assert_nothing_planted_seen(printed, planted)
+
+
+def test_the_kernel_cannot_read_outside_the_allow_list(tmp_path, planted):
+    outputs = run_notebook(tmp_path, f"{LOOK_AROUND}\nprint(look({[str(p) for p in planted]!r}))")
+    assert_nothing_planted_seen(outputs[0][0]["text"], planted)
