@@ -263,18 +263,23 @@ def test_threads_that_ask_at_once_all_get_the_process_cgroup_folder(monkeypatch)
     )
 
 
+#: Where a hub keeps nbgrader's exchange (``hub/nbgrader_config.py``).
+EXCHANGE = Path("/srv/nbgrader/exchange")
+
+
 @pytest.fixture
 def planted() -> Iterator[list[Path]]:
     """Files the grading user can read outside the course: a classmate's submission in a real
     exchange inbound, a home folder, root's home, another course, a service's state; removed after."""
     tag = f"planted-{uuid.uuid4().hex[:8]}"
     places = [
-        Path("/srv/nbgrader/exchange", tag, "inbound", "classmate+ex09+2026-01-01", "ex09.ipynb"),
+        Path(EXCHANGE, tag, "inbound", "classmate+ex09+2026-01-01", "ex09.ipynb"),
         Path("/home", tag, "notes.txt"),
         Path("/root", tag, "token"),
         Path("/opt", tag, "nbgrader_config.py"),
         Path("/var/lib", tag, "state"),
     ]
+    made = [folder for folder in (Path("/srv/nbgrader"), EXCHANGE) if not folder.exists()]
     try:
         for path in places:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -284,6 +289,8 @@ def planted() -> Iterator[list[Path]]:
     yield places
     for path in places:
         shutil.rmtree(next(folder for folder in path.parents if folder.name == tag))
+    for folder in reversed(made):
+        folder.rmdir()
 
 
 #: Prints each planted path's fate and what the folders above them list (JSON on one line).
