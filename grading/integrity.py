@@ -47,6 +47,8 @@ GUARDED_MODULES = (
     "torch.optim.optimizer",
     "torch.utils.data",
     "torch.utils.data.dataloader",
+    "psutil",
+    "grading.guards",
     "grading.integrity",
     "grading.probes",
     "grading.tripwires",

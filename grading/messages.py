@@ -48,6 +48,7 @@ class Request(TypedDict):
     args: NotRequired[Any]
     kwargs: NotRequired[Any]
     references: NotRequired[list[str]]
+    ban: NotRequired[list[str]]  # the task's banned functions: watch every route (grading.guards)
 
 
 class CallResult(TypedDict):

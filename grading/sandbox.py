@@ -3,10 +3,10 @@
 The command runs under bubblewrap (``bwrap``, Debian package ``bubblewrap``) in a file system of
 its own built from an allow-list: the system's programs and libraries (``Sandbox.system``: ``/usr``
 and the few files of ``/etc`` that Python and its libraries read), the Python environment, the
-student-facing packages and the data (``Sandbox.readable``), all read-only, and nothing else: no
-home folder, no ``/root`` beyond the interpreter, no ``/srv`` (nbgrader's exchange), no other course.
-The command works in a copy of its folder (``workspace``), and that copy, ``/tmp`` and ``/dev/shm``
-are tmpfs of ``disk_limit`` bytes. It has no network (a namespace with
+student-facing packages and the data (``Sandbox.readable``), all read-only, and nothing else:
+no home folder, no ``/root`` beyond the interpreter, no ``/srv`` (nbgrader's exchange), no other
+course. The command works in a copy of its folder (``workspace``), and that copy, ``/tmp`` and
+``/dev/shm`` are tmpfs of ``disk_limit`` bytes. It has no network (a namespace with
 only a loopback device), its own PID namespace, and dies with its parent.
 ``prlimit --data`` caps its memory: allocations beyond the cap fail with ``MemoryError``; a cgroup
 of its own caps its processes and threads (:mod:`grading.cgroups`).

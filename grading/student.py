@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grading import tripwires, wire, zygote
+from grading import guards, tripwires, wire, zygote
 from grading.messages import Bundle, Reply
 from grading.processes import tree_cpu_seconds
 from grading.sandbox import Sandbox
@@ -216,6 +216,8 @@ class StudentProcess:
             raise StudentTimeout(f"{self._timed_out[key]} (an earlier test; not run again)")
         if self._process is None:
             self._start()
+        if self.ban is not None:
+            fields["ban"] = sorted(self.ban.functions)
         try:
             wire.send(self._process.stdin, {"op": op, "name": name, **fields})
         except BrokenPipeError:
@@ -230,28 +232,49 @@ class StudentProcess:
             raise
         if not reply["ok"] and reply.get("grader_error"):
             raise GraderRequestError(reply["error"])
+        self._check_ban(what, reply.get("library_calls", []))
         if not reply["ok"]:
             message = reply["error"]
             if reply.get("missing_name") and self.load_errors:
                 failed = "; ".join(f"{cell}: {error}" for cell, error in self.load_errors.items())
                 message += f" (these solution cells failed to run: {failed})"
             raise StudentError(message)
-        self._check_ban(what, reply["library_calls"])
         return wire.decode(reply["value"])
 
     def _check_ban(self, what: str, library_calls: list[str]) -> None:
-        borrowed = [call for call in library_calls if call.startswith(tripwires.GRADER_CODE)]
-        if borrowed:
+        """Raise :class:`LibraryUsed` when the request's record shows the grader's own code called,
+        or, under a ban, a process or thread started, the interpreter's internals reached, or a
+        banned function or operation called."""
+
+        def recorded(prefix: str) -> list[str]:
+            return [call.removeprefix(prefix) for call in library_calls if call.startswith(prefix)]
+
+        if borrowed := recorded(tripwires.GRADER_CODE):
             raise LibraryUsed(
-                f"while {what}, your code called the grader's own "
-                f"{borrowed[0].removeprefix(tripwires.GRADER_CODE)}, so it earns no credit"
+                f"while {what}, your code called the grader's own {borrowed[0]}, so it earns no "
+                "credit"
             )
-        banned = [call for call in library_calls if self.ban and call in self.ban.functions]
-        if banned:
+        if self.ban is None:
+            return
+        task = self.ban.task
+        if started := recorded(guards.PROCESS):
+            raise LibraryUsed(
+                f"your code started {started[0]} while {what}; the grader cannot watch what that "
+                f"computes, so task {task} earns no credit when it does"
+            )
+        if internals := recorded(guards.INTERNALS):
+            raise LibraryUsed(
+                f"while {what}, your code reached into Python's internals ({internals[0]}), where "
+                f"the grader cannot watch it, so task {task} earns no credit"
+            )
+        if banned := [call for call in library_calls if call in self.ban.functions]:
+            called = banned[0]
+            if called.startswith(guards.ATEN):
+                called += " (a PyTorch operation, through whichever function)"
             advice = f"; {self.ban.advice}" if self.ban.advice else ""
             raise LibraryUsed(
-                f"while {what}, your code called {banned[0]}, which task {self.ban.task} asks you "
-                f"to write yourself, so it earns no credit{advice}"
+                f"while {what}, your code called {called}, which task {task} asks you to write "
+                f"yourself, so it earns no credit{advice}"
             )
 
     @contextlib.contextmanager

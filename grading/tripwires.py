@@ -28,6 +28,10 @@ _calls: list[str] | None = None
 _recording = False
 #: Prefix of the recorded name of a call from student code into the grader's own code.
 GRADER_CODE = "grader:"
+#: Prefix of a banned name that is an aten operation (watched by :mod:`grading.guards`).
+ATEN = "aten::"
+#: The wired functions' originals, by dotted name (see :func:`originals`).
+_originals: dict[str, Callable] = {}
 
 
 def resolve(dotted: str) -> Any:
@@ -43,8 +47,8 @@ def wired(name: str, function: Callable) -> Callable:
     """``function``, recording ``name`` when student code calls it during a request."""
 
     def tripwire(*args: Any, **kwargs: Any) -> Any:
-        if _recording and _calls is not None:
-            _calls.append(name)
+        if _recording:
+            note(name)
         return function(*args, **kwargs)
 
     tripwire.__name__ = getattr(function, "__name__", name)
@@ -57,7 +61,10 @@ def install(names: list[str]) -> None:
     """Wire each function in ``names``, replacing it in every loaded module that binds it."""
     wrappers = {}
     for name in names:
+        if name.startswith(ATEN):
+            continue  # an operation of PyTorch's dispatcher, watched by grading.guards
         function = resolve(name)
+        _originals[name] = function
         wrappers.setdefault(id(function), (function, wired(name, function)))
     for module in list(sys.modules.values()):
         if isinstance(module, ModuleType):
@@ -66,6 +73,22 @@ def install(names: list[str]) -> None:
                 function, wrapper = wrappers.get(id(value), (None, None))
                 if function is value:
                     namespace[attribute] = wrapper
+
+
+def originals() -> dict[str, Callable]:
+    """The original of each function :func:`install` wired, by dotted name."""
+    return dict(_originals)
+
+
+def recording_now() -> bool:
+    """Whether student code runs now inside a request that is watched."""
+    return _recording and _calls is not None
+
+
+def note(name: str) -> None:
+    """Record ``name`` as called in the current request (another watch found it)."""
+    if _calls is not None:
+        _calls.append(name)
 
 
 @contextmanager

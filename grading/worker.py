@@ -8,9 +8,10 @@ stdin/stdout (:mod:`grading.wire`); the student's own prints, reads and warnings
 
 Before the submission loads, the worker loads the assignment's trusted ``modules`` (its probes and
 stand-ins, which register themselves in :mod:`grading.probes`), wires the library functions the
-bundle lists in ``tripwires`` (:mod:`grading.tripwires`) and snapshots the libraries its trusted
-code relies on (:mod:`grading.integrity`); it restores them each time student code returns, and
-every reply lists what had to be restored under ``tampered``.
+bundle lists in ``tripwires`` (:mod:`grading.tripwires`), arms the watches on the other routes to
+them (:mod:`grading.guards`, kept during each request that names a ``ban``) and snapshots the
+libraries its trusted code relies on (:mod:`grading.integrity`); it restores them each time student
+code returns, and every reply lists what had to be restored under ``tampered``.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from grading import integrity, probes, tripwires, wire
+from grading import guards, integrity, probes, tripwires, wire
 from grading.messages import Bundle, CallResult, Request, TrustedModule
 from grading.probes import lookup
+from helpers.library_use import internals_used
 
 CELL_FILENAME_PREFIX = "<cell "
 
@@ -88,6 +90,14 @@ def load(bundle: Bundle, announce: Callable[[str], None]) -> tuple[dict, dict[st
     return namespace, errors
 
 
+def note_internals(code: Any, request: Request) -> None:
+    """In a guarded request, record the names of Python's internals the student's function or
+    class (and the helpers it calls) uses (:mod:`grading.guards`)."""
+    if "ban" in request:
+        for name in internals_used(code):
+            tripwires.note(guards.INTERNALS + name)
+
+
 def handle(namespace: dict, request: Request) -> Any:
     """Answer one request: ``call`` a student function (with trusted stand-ins for the functions
     named in ``references``), ``get`` a value, or run a trusted probe."""
@@ -99,8 +109,10 @@ def handle(namespace: dict, request: Request) -> Any:
         unknown = set(request.get("references", [])) - set(probes.REFERENCES)
         if unknown:
             raise UnknownRequest(f"no stand-in is registered for {sorted(unknown)}")
-        with probes.swapped(namespace, request.get("references", [])), probes.student_code():
-            result = function(*args, **kwargs)
+        with probes.swapped(namespace, request.get("references", [])):
+            note_internals(function, request)  # the helpers it uses: the stand-ins, where swapped
+            with probes.student_code():
+                result = function(*args, **kwargs)
         return CallResult(result=result, args_after=args)
     if op == "get":
         return lookup(namespace, request["name"])
@@ -109,6 +121,8 @@ def handle(namespace: dict, request: Request) -> Any:
             raise UnknownRequest(
                 f"no probe is registered as {request['name']!r}; known: {sorted(probes.PROBES)}"
             )
+        if "cls" in kwargs and kwargs["cls"] in namespace:
+            note_internals(namespace[kwargs["cls"]], request)
         return probes.PROBES[request["name"]](namespace, **kwargs)
     raise UnknownRequest(f"unknown request {op!r}")
 
@@ -123,6 +137,7 @@ def serve(bundle_path: Path) -> None:
     bundle = json.loads(bundle_path.read_text())
     trusted = load_trusted(bundle.get("modules", []))
     tripwires.install(bundle.get("tripwires", []))
+    guards.arm()
     integrity.arm(trusted)
 
     def send(message: dict) -> None:
@@ -130,17 +145,19 @@ def serve(bundle_path: Path) -> None:
         wire.send(channel_out, {**message, "tampered": integrity.take_tampered()})
 
     namespace, load_errors = load(bundle, lambda cell: send({"loading": cell}))
+    guards.end_strays()
     send({"ok": True, "load_errors": load_errors})
     while True:
         try:
             request = wire.receive(channel_in)
         except EOFError:
             return
+        library_calls: list[str] = []
         try:
-            with tripwires.watching() as library_calls:
+            with tripwires.watching() as library_calls, guards.guarding(request.get("ban")):
                 value = handle(namespace, request)
             integrity.restore()
-            reply = {"ok": True, "value": wire.encode(value), "library_calls": library_calls}
+            reply = {"ok": True, "value": wire.encode(value)}
         except UnknownRequest as error:
             reply = {"ok": False, "error": str(error), "grader_error": True}
         except BaseException as error:  # noqa: BLE001 - reported to the judge, which decides
@@ -149,7 +166,8 @@ def serve(bundle_path: Path) -> None:
                 "error": describe(error),
                 "missing_name": isinstance(error, probes.StudentNameError),
             }
-        send(reply)
+        guards.end_strays()
+        send({**reply, "library_calls": library_calls})
 
 
 if __name__ == "__main__":

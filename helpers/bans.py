@@ -27,6 +27,54 @@ _CONVOLVE = (
     "torch.conv1d",
     "torch.conv2d",
     "torch.convolution",
+    # PyTorch's dispatcher runs these whichever Python function reached them (torch.ops.aten.*,
+    # torch._C._VariableFunctions, a module's forward): the grader watches them there.
+    "aten::convolution",
+    "aten::_convolution",
+    "aten::convolution_overrideable",
+    "aten::convolution_backward",
+    "aten::_slow_conv2d_forward",
+    "aten::slow_conv_transpose2d",
+    "aten::_conv_depthwise2d",
+    "aten::mkldnn_convolution",
+    "aten::conv_tbc",
+    "aten::im2col",
+    "aten::col2im",
+)
+
+#: Names (lower-cased, as :func:`helpers.library_use.names_used` reads them) of Python's internals:
+#: closures and the functions behind wrappers, frames, the garbage collector's object walks,
+#: ``ctypes``, tracing and PyTorch's mode stack. Code that uses them can reach the grader's own
+#: objects in its process (the original behind a tripwire), where the grader cannot watch it, so a
+#: task that must be written by hand earns nothing when its code (or a helper it calls) does.
+INTERNALS = (
+    "__closure__",
+    "cell_contents",
+    "__wrapped__",
+    "__globals__",
+    "__code__",
+    "gc",
+    "get_referents",
+    "get_referrers",
+    "get_objects",
+    "ctypes",
+    "_ctypes",
+    "_getframe",
+    "currentframe",
+    "_current_frames",
+    "getclosurevars",
+    "inspect",
+    "traceback",
+    "f_back",
+    "f_globals",
+    "f_locals",
+    "tb_frame",
+    "gi_frame",
+    "settrace",
+    "setprofile",
+    "_python_dispatch",
+    "_pop_mode",
+    "_disable_current_modes",
 )
 
 #: ex09: its padding, convolution and Sobel tasks earn nothing when they reach one of these.
@@ -77,6 +125,19 @@ POOLING = (
     "scipy.ndimage.maximum_filter",
     "scipy.ndimage.uniform_filter",
     "scipy.ndimage.generic_filter",
+    "aten::max_pool1d",
+    "aten::max_pool1d_with_indices",
+    "aten::max_pool2d",
+    "aten::max_pool2d_with_indices",
+    "aten::max_pool3d_with_indices",
+    "aten::avg_pool1d",
+    "aten::avg_pool2d",
+    "aten::avg_pool3d",
+    "aten::_adaptive_avg_pool2d",
+    "aten::adaptive_max_pool1d",
+    "aten::adaptive_max_pool2d",
+    "aten::fractional_max_pool2d",
+    "aten::mkldnn_max_pool2d",
 )
 #: ex10: functions that compute a Jacobian (the convolution matrix must be built, not measured).
 JACOBIANS = (

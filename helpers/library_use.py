@@ -21,6 +21,8 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from types import CodeType, FunctionType
 
+from helpers.bans import INTERNALS
+
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: A string that is a (dotted) name as a whole: what ``getattr`` or ``import_module`` takes.
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -75,12 +77,28 @@ def names_used(source: str, *, bare_names: bool = True) -> set[str]:
     return {name.lower() for name in names}
 
 
-def _names(code: CodeType) -> Iterator[str]:
-    """Every global name ``code`` and the functions nested in it read."""
-    yield from code.co_names
+def _codes(code: CodeType) -> Iterator[CodeType]:
+    """``code`` and the code of the functions nested in it."""
+    yield code
     for constant in code.co_consts:
         if isinstance(constant, CodeType):
-            yield from _names(constant)
+            yield from _codes(constant)
+
+
+def _names(code: CodeType) -> Iterator[str]:
+    """Every global name ``code`` and the functions nested in it read."""
+    for each in _codes(code):
+        yield from each.co_names
+
+
+def _words(code: CodeType) -> Iterator[str]:
+    """The names (globals, attributes, imports) ``code`` and its nested functions use, and the words
+    of their strings that are (dotted) names as a whole (``getattr(f, "__closure__")``)."""
+    for each in _codes(code):
+        yield from each.co_names
+        for constant in each.co_consts:
+            if isinstance(constant, str) and _DOTTED.fullmatch(constant.strip()):
+                yield from _WORD.findall(constant)
 
 
 def functions_used(function: Callable) -> list[tuple[str, FunctionType]]:
@@ -129,6 +147,22 @@ def aliased_calls(function: Callable, banned: Iterable[str]) -> list[str]:
     return sorted(found)
 
 
+def internals_used(code: Callable | type) -> list[str]:
+    """The names of Python's internals (:data:`helpers.bans.INTERNALS`) that a function, or each
+    function of a class, or a helper they call uses, sorted: read from their code, wherever in the
+    notebook they are defined."""
+    functions = [code]
+    if isinstance(code, type):
+        functions = [f for f in vars(code).values() if isinstance(f, FunctionType)]
+    found = set()
+    for function in functions:
+        for current in [function, *(f for _, f in functions_used(function))]:
+            body = getattr(current, "__code__", None)
+            if body is not None:
+                found.update(word.lower() for word in _words(body))
+    return sorted(found & set(INTERNALS))
+
+
 def banned_calls(
     function: Callable, banned: Iterable[str], *, names: Iterable[str] = ()
 ) -> list[str]:
@@ -155,6 +189,12 @@ def expect_by_hand(
     """Fail when the cell of ``function`` uses one of ``banned`` or ``names`` (see
     :func:`banned_calls`), or ``function`` reaches one of ``banned`` through a name bound
     elsewhere: that earns nothing in grading."""
+    if internals := internals_used(function):
+        raise AssertionError(
+            f"{task} uses {', '.join(internals)}, Python's internals, where the grader cannot "
+            "watch what your code calls: a task that must be written by hand earns no credit when "
+            f"its code reaches into them; {advice}"
+        )
     banned = tuple(banned)
     found = banned_calls(function, banned, names=names) + aliased_calls(function, banned)
     if found:

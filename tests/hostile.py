@@ -8,11 +8,14 @@ and whether every other task must keep full marks. ``TAMPERING`` and ``FAULTS`` 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import nbformat
+import numpy as np
 from nbformat import NotebookNode
+from tests_paths import ROOT
 
 HIDDEN = "../../../grader_tests/ex09/test_conv1d.py"  # from autograde/<student>/ex09/
 
@@ -142,6 +145,106 @@ USELESS_INIT = """
 
     def forward(self, x):
         return self.fc(torch.flatten(x, 1)) * 0
+"""
+
+#: ex09's conv1d, done by ``np.convolve`` (its name built at run time) in a forked child that
+#: writes the result to a pipe.
+FORKED_CONVOLUTION = """
+import os
+
+def convolution_one_dimensional(x, h):
+    read, write = os.pipe()
+    if os.fork() == 0:
+        same = getattr(np, "con" + "volve")(np.asarray(x, float), np.asarray(h, float), "same")
+        os.write(write, same.astype(float).tobytes())
+        os._exit(0)
+    os.close(write)
+    data = b""
+    while chunk := os.read(read, 1 << 16):
+        data += chunk
+    return np.frombuffer(data).copy()
+"""
+#: ex09's conv2d, done by scipy in another Python (named only inside a sentence), the arrays
+#: passed through its standard streams.
+SUBPROCESS_CONVOLUTION = """
+import json
+import subprocess
+import sys
+
+_SCRIPT = "import json, sys, numpy as np; from scipy import signal; a, b = json.load(sys.stdin); "
+_SCRIPT += "print(json.dumps(signal.convolve2d(np.array(a), np.array(b), mode='same').tolist()))"
+
+def convolution_two_dimensional(x, h):
+    arrays = json.dumps([np.asarray(x, float).tolist(), np.asarray(h, float).tolist()])
+    command = [sys.executable, "-c", _SCRIPT]
+    done = subprocess.run(command, input=arrays, capture_output=True, text=True)
+    return np.array(json.loads(done.stdout), dtype=float)
+"""
+#: ex09's conv1d through numpy's compiled correlate, unwrapped from the grader's tripwire (its
+#: closure, under names built at run time) while the cell loads; the kernel has no tripwire.
+UNWRAPPED_CORRELATE = """
+import numpy._core.multiarray as _multiarray
+
+_wire = getattr(_multiarray, "corr" + "elate")
+_cells = getattr(_wire, "__clo" + "sure__", None)
+_correlate = _cells[0].cell_contents if _cells else _wire
+
+def convolution_one_dimensional(x, h):
+    return _correlate(np.asarray(x, float), np.asarray(h, float)[::-1], 1).astype(float)
+"""
+
+
+def memorised_fc() -> str:
+    """An FC with the specified layers that answers the embedded subset's test images from a table
+    of their public labels (keyed by a hash of the pixels), made "at home" as a student would."""
+    with np.load(ROOT / "data" / "mnist_subset.npz") as data:
+        table = {
+            hashlib.md5(image.tobytes()).hexdigest()[:12]: int(label)
+            for image, label in zip(data["x_test"], data["y_test"], strict=True)
+        }
+    return f"""
+import hashlib
+
+_ANSWERS = {table!r}
+
+class FC(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.Sequential(
+            nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(),
+            nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10),
+        )
+
+    def forward(self, x):
+        out = self.layers(x)
+        if torch.is_grad_enabled():
+            return out
+        for i, image in enumerate(x):
+            pixels = (image[0] * 255).round().to(torch.uint8).numpy().tobytes()
+            label = _ANSWERS.get(hashlib.md5(pixels).hexdigest()[:12])
+            if label is not None:
+                out[i] = -10.0
+                out[i, label] = 10.0
+        return out
+"""
+
+
+#: Prints what it finds outside the course (a classmate's submission in the exchange, homes,
+#: other courses) while its solution cell loads, in the kernel and in the worker.
+LOOKS_OUTSIDE = """
+import glob
+
+for _pattern in ("/srv/nbgrader/exchange/*/inbound/*/*", "/home/*/*", "/root/*/*", "/opt/*/*",
+                 "/var/lib/*/*"):
+    for _path in glob.glob(_pattern):
+        try:
+            print(_path, open(_path).read()[:200])
+        except OSError as error:
+            print(_path, type(error).__name__)
+print("looked outside the course")
+
+def add_padding_1d(x, filter_size):
+    return np.pad(np.asarray(x, dtype=float), filter_size // 2)
 """
 
 TAMPERING = {
@@ -373,6 +476,21 @@ def convolution_two_dimensional(x, h):
         },
         zero=("test_conv1d", "test_conv2d"),
     ),
+    "convolves_in_a_forked_child": Case(
+        cells={"conv1d_solution": FORKED_CONVOLUTION}, zero=("test_conv1d",)
+    ),
+    "convolves_in_a_subprocess": Case(
+        cells={"conv2d_solution": SUBPROCESS_CONVOLUTION}, zero=("test_conv2d",)
+    ),
+    "unwraps_a_tripwire": Case(
+        cells={"conv1d_solution": UNWRAPPED_CORRELATE}, zero=("test_conv1d",)
+    ),
+    # The layers are right and learn (3 of 4 tests); the table answers the public labels, which the
+    # accuracy test's secret renaming of the classes makes wrong.
+    "memorises_the_test_labels": Case(
+        cells={"fc_solution": memorised_fc()}, expected={"test_fc": 1.5}
+    ),
+    "reads_outside_the_course": Case(cells={"padding_1d_solution": LOOKS_OUTSIDE}),
     "rewrites_a_test_cell": Case(
         cells={"conv1d_solution": "def convolution_one_dimensional(x, h):\n    return x"},
         mutate=rewrite_a_test_cell,

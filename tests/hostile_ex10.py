@@ -44,6 +44,47 @@ def pool2d(x, kernel_size, stride=None, padding=0, mode="max"):
 """
 
 
+#: conv2d through a binding that is not ``torch.conv2d`` (the same function object, bound in
+#: ``torch._C._VariableFunctions``, which no tripwire replaces: the call of the original is seen).
+CONV2D_THROUGH_ANOTHER_BINDING = """
+def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1):
+    tensor = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float64))
+    bias = None if bias is None else tensor(bias)
+    doors = torch._C._VariableFunctions
+    return doors.conv2d(tensor(x), tensor(weight), bias, stride, padding, dilation).numpy()
+"""
+#: pool2d through PyTorch's operator registry, ``torch.ops.aten``.
+POOL2D_THROUGH_ATEN = """
+def pool2d(x, kernel_size, stride=None, padding=0, mode="max"):
+    pair = lambda v: [v, v] if isinstance(v, int) else list(v)
+    kernel = pair(kernel_size)
+    step = kernel if stride is None else pair(stride)
+    operation = torch.ops.aten.max_pool2d if mode == "max" else torch.ops.aten.avg_pool2d
+    x = torch.as_tensor(np.asarray(x, dtype=np.float64))
+    return operation(x, kernel, step, pair(padding)).numpy()
+"""
+#: conv1x1 done by F.conv2d in a forked child, the result sent back through a pipe.
+FORKED_CONV1X1 = """
+import os
+import torch.nn.functional as F
+
+def conv1x1(x, weight, bias=None):
+    x, weight = np.asarray(x, dtype=np.float64), np.asarray(weight, dtype=np.float64)
+    shape = (*x.shape[:-3], weight.shape[0], *x.shape[-2:])
+    read, write = os.pipe()
+    if os.fork() == 0:
+        b = None if bias is None else torch.as_tensor(np.asarray(bias, dtype=np.float64))
+        out = F.conv2d(torch.as_tensor(x), torch.as_tensor(weight)[:, :, None, None], b)
+        os.write(write, out.numpy().tobytes())
+        os._exit(0)
+    os.close(write)
+    data = b""
+    while chunk := os.read(read, 1 << 16):
+        data += chunk
+    return np.frombuffer(data).reshape(shape).copy()
+"""
+
+
 def rewrite_test_cells_and_add_a_bonus(notebook) -> None:
     """Empty the fit_filter test cell and raise its points; add a 50-point cell of its own."""
     cell = cell_with_id(notebook, "test_fit_filter")
@@ -61,6 +102,16 @@ TAMPERING = {
         zero=("test_pool2d",),
     ),
     "rewrites_test_cells": Case(mutate=rewrite_test_cells_and_add_a_bonus),
+    "convolves_and_pools_through_other_doors": Case(
+        cells={
+            "conv2d_solution": CONV2D_THROUGH_ANOTHER_BINDING,
+            "pool2d_solution": POOL2D_THROUGH_ATEN,
+        },
+        zero=("test_conv2d", "test_pool2d"),
+    ),
+    "convolves_in_a_forked_child": Case(
+        cells={"conv1x1_solution": FORKED_CONV1X1}, zero=("test_conv1x1",)
+    ),
 }
 
 FAULTS = {

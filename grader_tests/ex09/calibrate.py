@@ -53,11 +53,20 @@ def last_layer_only(cls: type) -> type:
 def accuracy(
     cls: type, steps: int, seed: int, full: bool, labels: np.ndarray, device: str = "cpu"
 ) -> float:
-    """Test accuracy of ``cls`` after ``steps`` Adam steps of the hidden tests' loop."""
+    """Test accuracy of ``cls`` after ``steps`` Adam steps of the hidden tests' loop, with the
+    classes renamed by a permutation drawn from ``seed`` (as the tests draw a secret one)."""
+    permutation = models.relabelling(np.random.default_rng(seed))
     predictions = probes.fit_and_predict(
-        {"Model": cls}, "Model", {}, steps=steps, seed=seed, full_mnist=full, device=device
+        {"Model": cls},
+        "Model",
+        {},
+        steps=steps,
+        seed=seed,
+        full_mnist=full,
+        device=device,
+        label_permutation=permutation.tolist(),
     )
-    return float((predictions.numpy() == labels).mean())
+    return float((predictions.numpy() == permutation[labels]).mean())
 
 
 def accuracies(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import secrets
 
 import numpy as np
 import pytest
@@ -73,16 +74,35 @@ def check_matches_reference(student: StudentProcess, cls: str, kwargs: dict, hin
     )
 
 
+#: Marker of the accuracy tests: the training request is guarded (:mod:`grading.guards`: no
+#: process or thread, no reaching into the grader's loop), though it bans no library function.
+GRADED_ON_LEARNING = pytest.mark.library_ban(
+    advice="the accuracy tests grade what the model learns from the labels it is trained on"
+)
+
+
+def relabelling(rng: np.random.Generator, classes: int = 10) -> np.ndarray:
+    """A permutation of the classes that moves every one (a derangement), drawn from ``rng``."""
+    while True:
+        permutation = rng.permutation(classes)
+        if not np.any(permutation == np.arange(classes)):
+            return permutation
+
+
 def check_accuracy(student: StudentProcess, cls: str, cuda: bool) -> None:
     """After the trusted training loop, test accuracy reaches the threshold (THRESHOLDS.md).
 
     The CPU test trains on the embedded subset; the CUDA test trains on the GPU for the GPU
-    budget, on full MNIST when the grader has it and on the embedded subset otherwise.
+    budget, on full MNIST when the grader has it and on the embedded subset otherwise. The digits'
+    classes are renamed by a permutation drawn afresh for each run from a secret seed, in the
+    training labels and the test labels alike: a model learns the renamed classes as well as the
+    real ones, but a model that recalls the public test labels it carries scores nothing.
     """
     full = cuda and full_mnist_present(data_dir())
     data = "full" if full else "subset"
     steps = thresholds.CUDA_STEPS[data] if cuda else thresholds.CPU_STEPS
     threshold = thresholds.CUDA[data][cls] if cuda else thresholds.CPU[cls]
+    permutation = relabelling(np.random.default_rng(secrets.randbits(128)))
     predictions = student.probe(
         "fit_and_predict",
         f"training {cls}",
@@ -92,8 +112,9 @@ def check_accuracy(student: StudentProcess, cls: str, cuda: bool) -> None:
         seed=thresholds.SEED,
         full_mnist=full,
         device=cuda_device() if cuda else "cpu",
+        label_permutation=permutation.tolist(),
     )
-    labels = mnist_test_labels(full=full)
+    labels = permutation[mnist_test_labels(full=full)]
     assert getattr(predictions, "shape", None) == labels.shape, (
         f"expected one prediction per test image {labels.shape}, got "
         f"{getattr(predictions, 'shape', predictions)}"

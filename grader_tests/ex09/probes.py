@@ -62,14 +62,19 @@ def fit_and_predict(
     device: str = "cpu",
     batch_size: int = 64,
     lr: float = 1e-3,
+    label_permutation: list[int] | None = None,
 ) -> torch.Tensor:
     """Train ``cls(**kwargs)`` for ``steps`` Adam steps on MNIST (full or the embedded subset) on
     ``device`` with a trusted loop; return its test-set predictions.
 
-    ``seed`` sets both the initial weights and the order of the training batches.
+    ``seed`` sets both the initial weights and the order of the training batches;
+    ``label_permutation`` renames the classes of the training labels (class ``c`` becomes
+    ``label_permutation[c]``).
     """
     device = torch.device(device)
     x_train, y_train = mnist_images(full_mnist, True), mnist_labels(full_mnist, True)
+    if label_permutation is not None:
+        y_train = torch.tensor(label_permutation)[y_train]
     x_test = mnist_images(full_mnist, train=False)
     model = build_model(namespace, cls, kwargs, seed=seed)
     with student_code():

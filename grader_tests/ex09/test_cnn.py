@@ -4,6 +4,7 @@ Three conv 3x3 (padding 1) + max-pool 2 blocks, then fc 9*filters[2]->128->10.
 """
 
 from models import (
+    GRADED_ON_LEARNING,
     check_accuracy,
     check_matches_reference,
     check_output_shape,
@@ -44,12 +45,14 @@ def test_matches_reference_outputs_other_filters(student):
     check_matches_reference(student, "CNN", OTHER_FILTERS, HINT)
 
 
+@GRADED_ON_LEARNING
 def test_accuracy_cpu(student):
     """CNN trains to the CPU accuracy threshold on the embedded MNIST subset"""
     check_accuracy(student, "CNN", cuda=False)
 
 
 @requires_cuda
+@GRADED_ON_LEARNING
 def test_accuracy_cuda(student):
     """CNN trains to the CUDA accuracy threshold on the GPU (full MNIST when present)"""
     check_accuracy(student, "CNN", cuda=True)

@@ -1,6 +1,7 @@
 """Hidden tests of `FC` (784-512-256-128-10 with ReLU between the linear layers)."""
 
 from models import (
+    GRADED_ON_LEARNING,
     check_accuracy,
     check_matches_reference,
     check_output_shape,
@@ -28,12 +29,14 @@ def test_matches_reference_outputs(student):
     )
 
 
+@GRADED_ON_LEARNING
 def test_accuracy_cpu(student):
     """FC trains to the CPU accuracy threshold on the embedded MNIST subset"""
     check_accuracy(student, "FC", cuda=False)
 
 
 @requires_cuda
+@GRADED_ON_LEARNING
 def test_accuracy_cuda(student):
     """FC trains to the CUDA accuracy threshold on the GPU (full MNIST when present)"""
     check_accuracy(student, "FC", cuda=True)

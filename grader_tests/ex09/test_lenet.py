@@ -4,6 +4,7 @@ conv 1->6 and 6->16 (3x3, padding 1), max-pool 2, fc 784->120->84->10.
 """
 
 from models import (
+    GRADED_ON_LEARNING,
     check_accuracy,
     check_matches_reference,
     check_output_shape,
@@ -31,12 +32,14 @@ def test_matches_reference_outputs(student):
     )
 
 
+@GRADED_ON_LEARNING
 def test_accuracy_cpu(student):
     """CNN_LeNet trains to the CPU accuracy threshold on the embedded MNIST subset"""
     check_accuracy(student, "CNN_LeNet", cuda=False)
 
 
 @requires_cuda
+@GRADED_ON_LEARNING
 def test_accuracy_cuda(student):
     """CNN_LeNet trains to the CUDA accuracy threshold on the GPU (full MNIST when present)"""
     check_accuracy(student, "CNN_LeNet", cuda=True)

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import hostile_ex10
 import nbformat
+import outside
 import pytest
 from conftest import Course
 from hostile import CASES, FAULTS, LISTENER_PORT, TAMPERING, Case
@@ -124,7 +125,15 @@ def grade_batch(root, assignment: str):
 
 
 @pytest.fixture(scope="session")
-def batches(tmp_path_factory, listener):
+def planted() -> Iterator[list]:
+    """Files outside the course that the grading user can read (:func:`outside.planted`), there
+    while the batches are graded."""
+    with outside.planted() as places:
+        yield places
+
+
+@pytest.fixture(scope="session")
+def batches(tmp_path_factory, listener, planted):
     """``batches(assignment)``: that assignment's hostile batch, graded once per session."""
     graded = {}
 
@@ -247,18 +256,35 @@ def test_a_lost_kernel_is_reported_in_the_notebook(hostile, student, said):
 
 
 @pytest.mark.parametrize(
-    ("student", "said"),
+    ("assignment", "student", "said"),
     [
-        ("calls_library_convolutions", "uses convolve"),
-        ("hides_library_convolutions", "called torch.conv1d"),
-        ("hides_library_convolutions", "called scipy.signal.convolve2d"),
+        ("ex09", "calls_library_convolutions", "uses convolve"),
+        ("ex09", "hides_library_convolutions", "called torch.conv1d"),
+        ("ex09", "hides_library_convolutions", "called scipy.signal.convolve2d"),
+        ("ex09", "convolves_in_a_forked_child", "started a process (os.fork())"),
+        ("ex09", "convolves_in_a_subprocess", "started a process (subprocess)"),
+        ("ex09", "unwraps_a_tripwire", "called numpy._core.multiarray.correlate"),
+        ("ex10", "convolves_and_pools_through_other_doors", "called torch.conv2d"),
+        ("ex10", "convolves_and_pools_through_other_doors", "_pool2d (a PyTorch operation"),
+        ("ex10", "convolves_in_a_forked_child", "started a process (os.fork())"),
     ],
 )
-def test_library_use_is_explained(hostile, student, said):
-    text = autograded(hostile[0], student)
+def test_library_use_is_explained(batches, assignment, student, said):
+    text = autograded(batches(assignment)[0], student, assignment)
     assert said in text and "earns no credit" in text, (
         f"{student}: the feedback should say {said!r} and that it earns no credit"
     )
+
+
+def test_nothing_outside_the_course_reaches_a_feedback_page(hostile, planted):
+    course, student = hostile[0], "reads_outside_the_course"
+    course.nbgrader("generate_feedback", "ex09", "--student", student, "--force")
+    text = autograded(course, student)
+    assert "looked outside the course" in text, "the looking cell should have run in the kernel"
+    pages = [text, *(p.read_text() for p in (course.root / "feedback" / student).rglob("*.html"))]
+    tags = {path.read_text() for path in planted}
+    leaked = [tag for tag in tags for page in pages if tag in page]
+    assert not leaked, f"files planted outside the course reached the student's pages: {leaked}"
 
 
 @pytest.mark.parametrize(

@@ -249,3 +249,142 @@ def test_calling_the_graders_stand_in_directly_earns_no_credit_in_any_task(worke
         "so it earns no credit"
     )
     assert str(caught.value) == expected, f"expected {expected!r}, got {caught.value}"
+
+
+#: A tripwire's original, unwrapped from its closure under names built at run time.
+UNWRAP = (
+    "import numpy._core.multiarray as m\n"
+    "_wire = getattr(m, 'corr' + 'elate')\n"
+    "_original = getattr(_wire, '__clo' + 'sure__')[0].cell_contents\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("cells", "said"),
+    [
+        (
+            {
+                "f": "import os\n\ndef f(x, h):\n    read, write = os.pipe()\n"
+                "    if os.fork() == 0:\n"
+                "        os.write(write, getattr(np, 'con' + 'volve')(x, h, 'same').tobytes())\n"
+                "        os._exit(0)\n"
+                "    return np.frombuffer(os.read(read, 1000))"
+            },
+            "a process (os.fork())",
+        ),
+        (
+            {
+                "f": "import subprocess, sys\n\ndef f(x, h):\n    out = subprocess.run("
+                "[sys.executable, '-c', 'print(1)'], capture_output=True)\n    return x"
+            },
+            "a process (subprocess)",
+        ),
+        (
+            {
+                "f": "import os, sys\nimport multiprocessing.util as u\n\ndef f(x, h):\n"
+                "    python = sys.executable\n"
+                "    u.spawnv_passfds(os.fsencode(python), [python, '-c', 'pass'], [])\n"
+                "    return x"
+            },
+            "a process or thread",
+        ),
+        (
+            {
+                "f": "import threading\n\ndef f(x, h):\n    out = []\n"
+                "    worker = threading.Thread(target=lambda: out.append(x * 2))\n"
+                "    worker.start()\n    worker.join()\n    return out[0]"
+            },
+            "a process or thread",
+        ),
+    ],
+    ids=["forked_child", "subprocess", "unaudited_spawn", "thread"],
+)
+def test_starting_a_process_or_thread_in_a_banned_task_earns_no_credit(worker, cells, said):
+    process = worker(cells)
+    with process.banning(BAN), pytest.raises(LibraryUsed) as caught:
+        process.call("f", np.arange(5.0), np.ones(3))
+    expected = (
+        f"your code started {said} while running f(); the grader cannot watch what that "
+        "computes, so task sums earns no credit when it does"
+    )
+    assert str(caught.value) == expected, f"expected {expected!r}, got {caught.value}"
+
+
+def test_processes_work_in_tasks_without_a_ban_and_none_outlives_its_request(worker):
+    process = worker(
+        {
+            "helper": "import os, time\n\n_helper = os.fork()\nif _helper == 0:\n"
+            "    time.sleep(600)\n    os._exit(0)",
+            "f": "import subprocess\n\ndef f():\n"
+            "    return subprocess.run(['echo', 'ok'], capture_output=True, text=True).stdout",
+            "alive": "def alive(pid):\n    try:\n        os.kill(pid, 0)\n        return True\n"
+            "    except ProcessLookupError:\n        return False",
+        }
+    )
+    assert process.call("f")[0] == "ok\n", "a task without a ban may start processes"
+    helper = process.get("_helper")
+    assert process.call("alive", helper)[0] is False, (
+        f"expected the helper process {helper} started while loading to be gone"
+    )
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "torch._C._VariableFunctions.conv1d(x, w)",
+        "torch.ops.aten.conv1d(x, w)",
+        "torch.nn.Conv1d(1, 1, 3, bias=False)(x)",
+    ],
+    ids=["variable_functions", "torch_ops_aten", "module_forward"],
+)
+def test_pytorch_operations_are_caught_whichever_door_reaches_them(worker, call):
+    process = worker(
+        {
+            "f": f"def f(x, h):\n    x = torch.as_tensor(x).view(1, 1, -1)\n"
+            f"    w = torch.as_tensor(h).view(1, 1, -1)\n    return {call}.detach().numpy()"
+        }
+    )
+    ban = Ban("sums", frozenset({"aten::convolution"}))
+    with process.banning(ban), pytest.raises(LibraryUsed, match="aten::convolution"):
+        process.call("f", np.arange(5.0), np.ones(3))
+
+
+@pytest.mark.parametrize(
+    ("cells", "said"),
+    [
+        (
+            {
+                "f": f"def f(x, h):\n    {UNWRAP.replace(chr(10), chr(10) + '    ')}\n"
+                "    return _original(x, h[::-1], 1)"
+            },
+            "your code reached into Python's internals (__closure__)",
+        ),
+        (
+            {"unwrap": UNWRAP, "f": "def f(x, h):\n    return _original(x, h[::-1], 1)"},
+            "your code called numpy._core.multiarray.correlate",
+        ),
+        (
+            {"f": "import gc\n\ndef f(x, h):\n    gc.get_referents(f)\n    return x"},
+            "your code reached into Python's internals (gc)",
+        ),
+    ],
+    ids=["unwrapped_in_the_call", "unwrapped_in_another_cell", "garbage_collector"],
+)
+def test_unwrapping_the_tripwires_earns_no_credit(worker, cells, said):
+    process = worker(cells)
+    with process.banning(BAN), pytest.raises(LibraryUsed) as caught:
+        process.call("f", np.arange(5.0), np.ones(3))
+    assert said in str(caught.value), f"expected {said!r}, got {caught.value}"
+
+
+def test_a_helper_swapped_for_a_stand_in_is_not_read_for_internals(worker):
+    process = worker(
+        {
+            "conv2d": "import ctypes\n\ndef convolution_two_dimensional(x, h):\n"
+            "    return ctypes.string_at(0)",
+            "g": "def g(x):\n    return convolution_two_dimensional(x, np.ones((3, 3)))",
+        }
+    )
+    with process.banning(BAN):
+        smoothed, _ = process.call("g", np.ones((4, 4)), references=["convolution_two_dimensional"])
+    assert smoothed.shape == (4, 4), f"expected the stand-in's (4, 4) result, got {smoothed.shape}"

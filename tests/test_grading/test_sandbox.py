@@ -11,10 +11,10 @@ import shutil
 import socket
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import outside
 import pytest
 from kernels import execute as run_notebook
 from tests_paths import ROOT
@@ -263,34 +263,11 @@ def test_threads_that_ask_at_once_all_get_the_process_cgroup_folder(monkeypatch)
     )
 
 
-#: Where a hub keeps nbgrader's exchange (``hub/nbgrader_config.py``).
-EXCHANGE = Path("/srv/nbgrader/exchange")
-
-
 @pytest.fixture
 def planted() -> Iterator[list[Path]]:
-    """Files the grading user can read outside the course: a classmate's submission in a real
-    exchange inbound, a home folder, root's home, another course, a service's state; removed after."""
-    tag = f"planted-{uuid.uuid4().hex[:8]}"
-    places = [
-        Path(EXCHANGE, tag, "inbound", "classmate+ex09+2026-01-01", "ex09.ipynb"),
-        Path("/home", tag, "notes.txt"),
-        Path("/root", tag, "token"),
-        Path("/opt", tag, "nbgrader_config.py"),
-        Path("/var/lib", tag, "state"),
-    ]
-    made = [folder for folder in (Path("/srv/nbgrader"), EXCHANGE) if not folder.exists()]
-    try:
-        for path in places:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(f"SECRET {tag}")
-    except PermissionError:
-        pytest.skip("planting files outside the course needs root")
-    yield places
-    for path in places:
-        shutil.rmtree(next(folder for folder in path.parents if folder.name == tag))
-    for folder in reversed(made):
-        folder.rmdir()
+    """Files the grading user can read outside the course (:func:`outside.planted`)."""
+    with outside.planted() as places:
+        yield places
 
 
 #: Prints each planted path's fate and what the folders above them list (JSON on one line).

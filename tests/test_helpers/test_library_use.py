@@ -8,7 +8,13 @@ import linecache
 import pytest
 
 from helpers.culprits import Verifiers
-from helpers.library_use import aliased_calls, banned_calls, functions_used, names_used
+from helpers.library_use import (
+    aliased_calls,
+    banned_calls,
+    functions_used,
+    internals_used,
+    names_used,
+)
 
 
 @pytest.mark.parametrize(
@@ -87,6 +93,40 @@ def test_functions_used_follow_helpers_to_earlier_functions():
     )
     used = [name for name, _ in functions_used(namespace["f"])]
     assert sorted(used) == ["helper", "pad"], f"expected helper and pad, got {used}"
+
+
+@pytest.mark.parametrize(
+    ("helper", "found"),
+    [
+        (
+            "def unwrap(f):\n    return f.__closure__[0].cell_contents",
+            ["__closure__", "cell_contents"],
+        ),
+        ("def unwrap(f):\n    return getattr(f, '__wrapped__')", ["__wrapped__"]),
+        ("import gc\ndef unwrap(f):\n    return gc.get_referents(f)", ["gc", "get_referents"]),
+        (
+            "import sys\ndef unwrap(f):\n    return sys._getframe(1).f_locals",
+            ["_getframe", "f_locals"],
+        ),
+        ("def unwrap(f):\n    return f  # inspects nothing", []),
+    ],
+    ids=["closure", "wrapped_by_string", "garbage_collector", "frames", "nothing"],
+)
+def test_reaching_into_internals_is_found_in_helpers_of_other_cells(helper, found):
+    namespace = cell("def f(x):\n    return unwrap(x)", "uses internals")
+    namespace["unwrap"] = cell(helper, "helper")["unwrap"]
+    used = internals_used(namespace["f"])
+    assert used == found, f"expected {found} through the helper, got {used}"
+
+
+def test_internals_are_found_in_a_class_methods():
+    namespace = cell(
+        "import inspect\nclass Net:\n    def forward(self, x):\n"
+        "        return inspect.stack()[1].frame.f_locals",
+        "model",
+    )
+    used = internals_used(namespace["Net"])
+    assert used == ["f_locals", "inspect"], f"expected inspect and f_locals, got {used}"
 
 
 def test_a_failure_caused_by_an_earlier_function_names_it():
