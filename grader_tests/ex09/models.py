@@ -95,8 +95,9 @@ def check_accuracy(student: StudentProcess, cls: str, cuda: bool) -> None:
     The CPU test trains on the embedded subset; the CUDA test trains on the GPU for the GPU
     budget, on full MNIST when the grader has it and on the embedded subset otherwise. The digits'
     classes are renamed by a permutation drawn afresh for each run from a secret seed, in the
-    training labels and the test labels alike: a model learns the renamed classes as well as the
-    real ones, but a model that recalls the public test labels it carries scores nothing.
+    training labels, the output layer's initial weights and the test labels alike: a model learns
+    the renamed classes exactly as it learns the real ones (the same accuracy, run after run), but
+    a model that recalls the public test labels it carries scores nothing on them.
     """
     full = cuda and full_mnist_present(data_dir())
     data = "full" if full else "subset"

@@ -68,15 +68,17 @@ def fit_and_predict(
     ``device`` with a trusted loop; return its test-set predictions.
 
     ``seed`` sets both the initial weights and the order of the training batches;
-    ``label_permutation`` renames the classes of the training labels (class ``c`` becomes
-    ``label_permutation[c]``).
+    ``label_permutation`` renames the classes (class ``c`` becomes ``label_permutation[c]``) in
+    the training labels and in the output layer's initial weights alike (:func:`rename_outputs`),
+    so that an honest model trains exactly as it would on the real classes.
     """
     device = torch.device(device)
     x_train, y_train = mnist_images(full_mnist, True), mnist_labels(full_mnist, True)
-    if label_permutation is not None:
-        y_train = torch.tensor(label_permutation)[y_train]
     x_test = mnist_images(full_mnist, train=False)
     model = build_model(namespace, cls, kwargs, seed=seed)
+    if label_permutation is not None:
+        y_train = torch.tensor(label_permutation)[y_train]
+        rename_outputs(model, label_permutation)
     with student_code():
         model.to(device).train()
     optimizer = torch.optim.Adam(trainable(model), lr=lr)
@@ -91,6 +93,23 @@ def fit_and_predict(
         return torch.cat(
             [logits_of(model, chunk.to(device)).argmax(dim=1).cpu() for chunk in x_test.split(1000)]
         )
+
+
+def rename_outputs(model: nn.Module, permutation: list[int]) -> None:
+    """Move the rows of the output layer's initial weight and bias (the last trainable parameters
+    with one row per class) so that output ``permutation[c]`` starts as output ``c`` did.
+
+    Training on renamed labels from there is the same computation as training on the real ones
+    (cross-entropy and Adam treat the outputs alike), so the renaming leaves an honest model's
+    accuracy as it was, and the thresholds as calibrated; only answers the model did not learn
+    come out wrong.
+    """
+    rows = [p for p in trainable(model) if p.dim() >= 1 and p.shape[0] == len(permutation)]
+    with torch.no_grad():
+        for param in rows[-2:]:
+            moved = torch.empty_like(param)
+            moved[torch.as_tensor(permutation)] = param
+            param.copy_(moved)
 
 
 def small_mlp(weights: list[np.ndarray]) -> nn.Sequential:
