@@ -1,10 +1,13 @@
 """Benchmark: grading time of this checkout against another one (an earlier revision), in turns.
 
 Each round grades the same batch (N solution notebooks of ASSIGNMENT, ``grading.batch --jobs 2``
-on a temporary copy of each checkout's course) with the other checkout, then with this one, and
-prints both wall times; the end prints the mean of each and their ratio. Taking turns in one run
-keeps a busy machine from favouring either side. The other checkout runs with this one's Python
-environment: make it with ``git worktree add /tmp/base <revision>``.
+on a temporary copy of each checkout's course) with both checkouts, the other first in odd rounds
+and this one first in even rounds, and prints both wall times; the end prints the mean of each and
+their ratio. Taking turns in one run keeps a busy machine from favouring either side. Each checkout
+runs with its own ``.venv``: the sandboxed processes start ``python -I``, which finds the
+``grading`` package through the environment's editable install, so a shared environment would run
+one checkout's worker under the other's judge. Make the other with ``git worktree add /tmp/base
+<revision> && make -C /tmp/base setup``.
 
 Usage: ``python tools/side_by_side.py /tmp/base [--assignment ex09] [--students 6] [--rounds 2]``.
 """
@@ -15,7 +18,6 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
 from pathlib import Path
 
 from grading import COURSE_ROOT
@@ -36,10 +38,13 @@ with tempfile.TemporaryDirectory() as folder:
 
 def grading_seconds(checkout: Path, assignment: str, students: int) -> float:
     """Wall seconds ``checkout`` takes to grade the batch."""
+    python = checkout / ".venv" / "bin" / "python"
+    if not python.exists():
+        raise SystemExit(f"{checkout} has no .venv: run `make -C {checkout} setup` first")
     done = subprocess.run(
-        [sys.executable, "-c", GRADE, assignment, str(students)],
+        [str(python), "-c", GRADE, assignment, str(students)],
         cwd=checkout,
-        env={**os.environ, "PYTHONPATH": f"{checkout}{os.pathsep}{checkout / 'tools'}"},
+        env={**os.environ, "PYTHONPATH": str(checkout / "tools")},
         capture_output=True,
         text=True,
         check=True,
@@ -51,7 +56,8 @@ def main(other: Path, assignment: str, students: int, rounds: int) -> float:
     """Print each round's figures; return this checkout's mean time over the other's."""
     times: dict[Path, list[float]] = {other: [], COURSE_ROOT: []}
     for number in range(1, rounds + 1):
-        for checkout in times:
+        order = list(times) if number % 2 else list(reversed(times))  # ABBA: a trend hits both
+        for checkout in order:
             times[checkout].append(grading_seconds(checkout, assignment, students))
             print(f"round {number}: {checkout}: {times[checkout][-1]:.1f} s", flush=True)
     theirs, ours = statistics.mean(times[other]), statistics.mean(times[COURSE_ROOT])
