@@ -194,6 +194,18 @@ def convolution_one_dimensional(x, h):
 """
 
 
+#: The specification's FC and its layers, which the submissions that look labels up keep intact.
+SPECIFIED_FC = """
+class FC(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.Sequential(
+            nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(),
+            nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10),
+        )
+"""
+
+
 def memorised_fc() -> str:
     """An FC with the specified layers that answers the embedded subset's test images from a table
     of their public labels (keyed by a hash of the pixels), made "at home" as a student would."""
@@ -206,15 +218,7 @@ def memorised_fc() -> str:
 import hashlib
 
 _ANSWERS = {table!r}
-
-class FC(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.layers = nn.Sequential(
-            nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(),
-            nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10),
-        )
-
+{SPECIFIED_FC}
     def forward(self, x):
         out = self.layers(x)
         if torch.is_grad_enabled():
@@ -349,15 +353,9 @@ class CNN_LeNet(nn.Module):
         cells={
             "fc_solution": """
 from helpers.data_folder import data_dir
-
-class FC(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.layers = nn.Sequential(
-            nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(),
-            nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10),
-        )
-        self.answers = {}
+"""
+            + SPECIFIED_FC
+            + """        self.answers = {}
         try:
             with np.load(data_dir() / "mnist_subset.npz") as data:
                 pairs = zip(data["x_test"], data["y_test"])
