@@ -17,9 +17,10 @@ watches record what reaches the same result another way, into the same record:
 - **Other doors into PyTorch** (``aten::`` names in the ban). A ``TorchDispatchMode`` sees each
   aten operation below every Python binding (``torch._C._VariableFunctions``, ``torch.ops.aten``,
   a module's ``forward``, ``torch.nn.grad``).
-- **The originals behind the tripwires.** A profile function (``sys.setprofile``) records each call
-  of a wired function's original, however it was obtained (a stand-in's closure unwrapped, say);
-  the audit hook refuses ``sys.setprofile`` and ``sys.settrace`` to student code meanwhile.
+- **The originals behind the tripwires.** A profile function (``sys.setprofile``, on only while
+  student code runs: :func:`grading.tripwires.profiling`) records each call of a wired function's
+  original, however it was obtained (a stand-in's closure unwrapped, say); the audit hook refuses
+  ``sys.setprofile`` and ``sys.settrace`` to student code meanwhile.
 - **The interpreter's internals** (``internals:``): ``gc``'s object walks and ``ctypes`` (audit
   events), and the names of :data:`helpers.bans.INTERNALS` in the code of the called function and
   the helpers it uses (:func:`helpers.library_use.internals_used`).
@@ -43,7 +44,6 @@ import time
 from _thread import _count as python_threads
 from collections.abc import Iterator
 from os import WNOHANG, kill, listdir, waitpid
-from sys import setprofile
 from typing import Any
 
 import psutil
@@ -56,15 +56,15 @@ PROCESS = "process:"
 INTERNALS = "internals:"
 #: Prefix of the ban's names that are aten operations, watched at PyTorch's dispatcher.
 ATEN = tripwires.ATEN
-#: Audit events that start a process, and what messages say was started.
+#: Audit events that start a process, and the call messages name.
 PROCESS_EVENTS = {
-    "os.fork": "a process (os.fork())",
-    "os.forkpty": "a process (os.forkpty())",
-    "os.exec": "a process (os.exec*())",
-    "os.posix_spawn": "a process (os.posix_spawn())",
-    "os.spawn": "a process (os.spawn*())",
-    "os.system": "a process (os.system())",
-    "subprocess.Popen": "a process (subprocess)",
+    "os.fork": "os.fork()",
+    "os.forkpty": "os.forkpty()",
+    "os.exec": "os.exec*()",
+    "os.posix_spawn": "os.posix_spawn()",
+    "os.spawn": "os.spawn*()",
+    "os.system": "os.system()",
+    "subprocess.Popen": "subprocess",
 }
 #: Audit events of code walking the interpreter's objects or calling C directly.
 INTERNALS_EVENTS = (
@@ -92,6 +92,8 @@ _guarding = False
 _own_namespace = False
 #: id() of each wired original (the function, and a Python function's code) -> its dotted name.
 _originals: dict[int, str] = {}
+#: The dotted names of the wired functions.
+_wired: frozenset[str] = frozenset()
 
 
 class ProcessRefused(PermissionError):
@@ -102,7 +104,7 @@ def _audit(event: str, args: tuple) -> None:
     if not (_guarding and tripwires.recording_now()):
         return
     if event in PROCESS_EVENTS:
-        tripwires.note(PROCESS + PROCESS_EVENTS[event])
+        tripwires.note(f"{PROCESS}a process ({PROCESS_EVENTS[event]})")
         raise ProcessRefused(f"the grader refuses {event}() in a task that must be written by hand")
     if event in INTERNALS_EVENTS:
         tripwires.note(INTERNALS + event)
@@ -113,10 +115,11 @@ def _audit(event: str, args: tuple) -> None:
 
 def arm() -> None:
     """Install the audit hook and become a child subreaper (before any student code loads)."""
-    global _own_namespace
+    global _own_namespace, _wired
     _own_namespace = _in_sandbox()
     sys.addaudithook(_audit)
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1)
+    _wired = frozenset(tripwires.originals())
     for name, original in tripwires.originals().items():
         _originals[id(original)] = name
         code = getattr(original, "__code__", None)
@@ -207,16 +210,15 @@ def guarding(ban: list[str] | None) -> Iterator[None]:
         tripwires.note(PROCESS + "a thread (one your code started earlier still runs)")
     since, threads = _last_pid(), python_threads()
     _guarding = True
-    profiled = any(name in _originals.values() for name in ban)
-    if profiled:
-        setprofile(_profile)
+    profiled = not _wired.isdisjoint(ban)
     try:
-        with _dispatch_watch({name for name in ban if name.startswith(ATEN)}):
+        with (
+            tripwires.profiling(_profile) if profiled else contextlib.nullcontext(),
+            _dispatch_watch({name for name in ban if name.startswith(ATEN)}),
+        ):
             yield
     finally:
         _guarding = False
-        if profiled:
-            setprofile(None)
         if python_threads() > threads:
             tripwires.note(PROCESS + "a thread")
         if _new_processes(since):

@@ -19,6 +19,7 @@ import importlib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from sys import setprofile
 from types import ModuleType
 from typing import Any
 
@@ -26,6 +27,8 @@ from typing import Any
 _calls: list[str] | None = None
 #: Whether the code running now is the student's (see :func:`recording`).
 _recording = False
+#: The profile function to run while student code is recorded (see :func:`profiling`).
+_profiler: Callable | None = None
 #: Prefix of the recorded name of a call from student code into the grader's own code.
 GRADER_CODE = "grader:"
 #: Prefix of a banned name that is an aten operation (watched by :mod:`grading.guards`).
@@ -111,9 +114,35 @@ def watching() -> Iterator[list[str]]:
 @contextmanager
 def recording(on: bool) -> Iterator[None]:
     """Record wired calls in the block (``on``: student code runs) or not (trusted code runs)."""
-    global _recording
-    outer, _recording = _recording, on
+    outer = _recording
+    _set_recording(on)
     try:
         yield
     finally:
-        _recording = outer
+        _set_recording(outer)
+
+
+def _set_recording(on: bool) -> None:
+    """Start or stop recording, and the :func:`profiling` function with it: switched on before
+    student code is recorded and off after, so that a guard refusing ``sys.setprofile`` to student
+    code never refuses it to this module."""
+    global _recording
+    if on:
+        setprofile(_profiler)
+        _recording = True
+    else:
+        _recording = False
+        setprofile(None)
+
+
+@contextmanager
+def profiling(function: Callable) -> Iterator[None]:
+    """Within the block, ``function`` is the profile function (``sys.setprofile``) whenever student
+    code is recorded, and only then: the grader's own code between calls pays nothing for it."""
+    global _profiler
+    _profiler = function
+    try:
+        yield
+    finally:
+        _profiler = None
+        setprofile(None)
