@@ -101,6 +101,11 @@ class ProcessRefused(PermissionError):
 
 
 def _audit(event: str, args: tuple) -> None:
+    if event == "sys.addaudithook":
+        # A later hook would run student code inside the grader's own checks (between the
+        # integrity check of a library and the grader's use of it). CPython drops a hook that an
+        # earlier one refuses with a RuntimeError, silently.
+        raise RuntimeError("the grader accepts no further audit hooks")
     if not (_guarding and tripwires.recording_now()):
         return
     if event in PROCESS_EVENTS:
@@ -114,7 +119,8 @@ def _audit(event: str, args: tuple) -> None:
 
 
 def arm() -> None:
-    """Install the audit hook and become a child subreaper (before any student code loads)."""
+    """Install the audit hook, the last this process accepts, and become a child subreaper (before
+    any student code loads)."""
     global _own_namespace, _wired
     _own_namespace = _in_sandbox()
     sys.addaudithook(_audit)

@@ -21,10 +21,11 @@ inside objects (a student may change their own model's parameters; that is their
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from itertools import chain
-from operator import attrgetter, is_not
+from operator import attrgetter, call, is_not, le, methodcaller
 from types import BuiltinFunctionType, CellType, FunctionType, ModuleType
 
 #: Modules whose namespaces the shared trusted code relies on; each is imported before the
@@ -58,8 +59,7 @@ GUARDED_MODULES = (
 
 _IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE: built-in types, which cannot be patched
 _MISSING = object()
-_CODE, _DEFAULTS = attrgetter("__code__"), attrgetter("__defaults__")
-_KWDEFAULTS, _CELL_CONTENTS = attrgetter("__kwdefaults__"), attrgetter("cell_contents")
+_CELL_CONTENTS, _KEYS = attrgetter("cell_contents"), methodcaller("keys")
 
 
 def _patchable_classes(modules: list[ModuleType]) -> list[type]:
@@ -174,37 +174,131 @@ class _FunctionState:
 
 class _Functions:
     """The guarded functions' state, with a fast check for change: it runs on every restore, so it
-    compares identities with C-level iteration rather than a Python loop per function."""
+    compares identities with C-level iteration rather than a Python loop per function.
+
+    The functions' slots (code, globals, defaults, keyword defaults, closure, name, ...) are read
+    in one ``gc.get_referents`` call, in the order the garbage collector visits them. Reading
+    ``__code__``, ``__defaults__`` or ``__kwdefaults__`` one function at a time would raise an audit
+    event each (CPython audits those getters), some 8,000 calls of the worker's audit hook
+    (:mod:`grading.guards`) per restore. The order anchors each function at its code object and
+    each slot holds one type, so no swap can shift other objects into place: a swapped code,
+    defaults or keyword-defaults object changes the sequence. Slots no guard covers (a docstring,
+    annotations made on first use) may change too; they cost one full check, after which the
+    sequence is taken again.
+    """
 
     def __init__(self, functions: list[FunctionType]) -> None:
         self.states = [_FunctionState(f) for f in functions]
         self._functions = functions
-        self._codes = [s.code for s in self.states]
-        self._defaults = [s.defaults for s in self.states]
-        self._kwdefaults = [s.kwdefaults for s in self.states]
         self._dicts = [s.kwdefaults for s in self.states if s.kwdefaults is not None]
         self._sizes = [len(d) for d in self._dicts]
         self._keys = list(chain.from_iterable(map(dict.keys, self._dicts)))
         self._values = list(chain.from_iterable(map(dict.values, self._dicts)))
         self._cells = [cell for s in self.states for cell, _ in s.cells]
         self._contents = [contents for s in self.states for _, contents in s.cells]
+        self._slots = self._read_slots()
+
+    def _read_slots(self) -> list[object]:
+        return gc.get_referents(*self._functions)
 
     def changed(self) -> bool:
-        """Whether any function's code, defaults, keyword defaults or closure code was swapped."""
-        functions = self._functions
+        """Whether any function's code, defaults, keyword defaults or closure code may have been
+        swapped (see the class's docstring)."""
         try:
             contents = list(map(_CELL_CONTENTS, self._cells))
         except ValueError:  # a cell emptied with ``del``
             return True
+        slots = self._read_slots()
         return (
-            any(map(is_not, map(_CODE, functions), self._codes))
-            or any(map(is_not, map(_DEFAULTS, functions), self._defaults))
-            or any(map(is_not, map(_KWDEFAULTS, functions), self._kwdefaults))
+            len(slots) != len(self._slots)
+            or any(map(is_not, slots, self._slots))
             or list(map(len, self._dicts)) != self._sizes
             or any(map(is_not, chain.from_iterable(map(dict.keys, self._dicts)), self._keys))
             or any(map(is_not, chain.from_iterable(map(dict.values, self._dicts)), self._values))
             or any(map(is_not, contents, self._contents))
         )
+
+    def restore(self) -> list[str]:
+        """Put every function's state back; the dotted names of what had changed."""
+        changed = [name for state in self.states for name in state.restore()]
+        self._slots = self._read_slots()
+        return changed
+
+
+class _Namespace:
+    """A guarded module's or class's namespace as the snapshot found it: its behaviour, by name,
+    and every name it had."""
+
+    def __init__(self, owner: ModuleType | type) -> None:
+        self.owner, namespace = owner, vars(owner)
+        self.saved = _guarded(namespace)
+        self.known = set(namespace)
+
+    def restore(self) -> list[str]:
+        """Delete the behaviour added since the snapshot (not submodules imported meanwhile) and
+        put back what was replaced or deleted; the dotted names of what had changed. Written
+        through ``type``'s own methods and the module's dict, so that no ``__setattr__`` a
+        submission gave the owner runs."""
+        owner, namespace = self.owner, vars(self.owner)
+        is_module = isinstance(owner, ModuleType)
+        changed = []
+        for name in sorted(namespace.keys() - self.known):
+            value = namespace[name]
+            if is_behaviour(value) and not (is_module and _is_submodule(owner, name, value)):
+                del_attribute(owner, name)
+                changed.append(name)
+        for name, value in self.saved.items():
+            if namespace.get(name, _MISSING) is not value:
+                set_attribute(owner, name, value)
+                changed.append(name)
+        prefix = owner.__name__ if is_module else f"{owner.__module__}.{owner.__qualname__}"
+        return [f"{prefix}.{name}" for name in changed]
+
+
+class _Namespaces:
+    """The guarded namespaces, with a fast check for change over all of them at once (C-level
+    iteration: it runs on every restore), and the name-by-name restore when it finds one."""
+
+    def __init__(self, namespaces: list[_Namespace]) -> None:
+        self.namespaces = namespaces
+        self._views = [
+            vars(ns.owner) for ns in namespaces
+        ]  # live: a module's dict, a class's proxy
+        self._known = [ns.known for ns in namespaces]
+        entries = [
+            (view.get, name, value)
+            for view, ns in zip(self._views, namespaces, strict=True)
+            for name, value in ns.saved.items()
+        ]
+        self._gets, self._names, self._values = (
+            map(list, zip(*entries, strict=True)) if entries else ([], [], [])
+        )
+
+    def changed(self) -> bool:
+        """Whether a name was added to a namespace, or a saved one replaced or deleted."""
+        return not all(map(le, map(_KEYS, self._views), self._known)) or any(
+            map(is_not, map(call, self._gets, self._names), self._values)
+        )
+
+    def restore(self) -> list[str]:
+        """Restore each namespace; the dotted names of what had changed."""
+        return [name for namespace in self.namespaces for name in namespace.restore()]
+
+
+def set_attribute(owner: ModuleType | type, name: str, value: object) -> None:
+    """``owner.name = value``, bypassing any ``__setattr__`` of the module's class or metaclass."""
+    if isinstance(owner, ModuleType):
+        vars(owner)[name] = value
+    else:
+        type.__setattr__(owner, name, value)
+
+
+def del_attribute(owner: ModuleType | type, name: str) -> None:
+    """``del owner.name``, bypassing any ``__delattr__`` of the module's class or metaclass."""
+    if isinstance(owner, ModuleType):
+        del vars(owner)[name]
+    else:
+        type.__delattr__(owner, name)
 
 
 class Guard:
@@ -212,8 +306,7 @@ class Guard:
 
     def __init__(self, module_names: tuple[str, ...] = GUARDED_MODULES) -> None:
         self._module_names = module_names
-        self._modules: list[tuple[ModuleType, dict, set]] = []
-        self._classes: list[tuple[type, dict, set]] = []
+        self._namespaces = _Namespaces([])
         self._sys_modules: dict[str, ModuleType] = {}
         self._functions = _Functions([])
         self._tampered: list[str] = []
@@ -222,43 +315,27 @@ class Guard:
         """Record the guarded namespaces as they are now (the state :meth:`restore` returns to)."""
         modules = [importlib.import_module(name) for name in self._module_names]
         settle()
-        self._modules = [(m, _guarded(vars(m)), set(vars(m))) for m in modules]
-        self._classes = [(c, _guarded(vars(c)), set(vars(c))) for c in _patchable_classes(modules)]
+        owners = [*modules, *_patchable_classes(modules)]
+        namespaces = [_Namespace(owner) for owner in owners]
+        self._namespaces = _Namespaces(namespaces)
         self._sys_modules = dict(sys.modules)
-        saved = [v for _, guarded, _ in self._modules + self._classes for v in guarded.values()]
+        saved = [value for namespace in namespaces for value in namespace.saved.values()]
         self._functions = _Functions(_functions_in(saved))
 
     def restore(self) -> list[str]:
         """Put back every guarded name the submission replaced, added or deleted since the
-        snapshot; return their dotted names (also kept for :meth:`take_tampered`)."""
-        changed = []
-        for module, saved, known in self._modules:
-            namespace = vars(module)
-            for name, value in list(namespace.items()):
-                if name not in known and is_behaviour(value):
-                    if not _is_submodule(module, name, value):
-                        del namespace[name]
-                        changed.append(f"{module.__name__}.{name}")
-            for name, value in saved.items():
-                if namespace.get(name, _MISSING) is not value:
-                    namespace[name] = value
-                    changed.append(f"{module.__name__}.{name}")
-        for cls, saved, known in self._classes:
-            namespace = vars(cls)
-            for name in [n for n, v in namespace.items() if n not in known and is_behaviour(v)]:
-                delattr(cls, name)
-                changed.append(f"{cls.__module__}.{cls.__qualname__}.{name}")
-            for name, value in saved.items():
-                if namespace.get(name, _MISSING) is not value:
-                    setattr(cls, name, value)
-                    changed.append(f"{cls.__module__}.{cls.__qualname__}.{name}")
+        snapshot; return their dotted names (also kept for :meth:`take_tampered`). It runs after
+        every call into student code, so each part is checked at C speed first and walked name by
+        name only when it changed."""
+        changed = self._namespaces.restore() if self._namespaces.changed() else []
         if self._functions.changed():
-            for state in self._functions.states:
-                changed += state.restore()
-        for name, module in self._sys_modules.items():
-            if sys.modules.get(name) is not module:
-                sys.modules[name] = module
-                changed.append(f"sys.modules[{name!r}]")
+            changed += self._functions.restore()
+        saved = self._sys_modules
+        if any(map(is_not, map(sys.modules.get, saved), saved.values())):
+            for name, module in saved.items():
+                if sys.modules.get(name) is not module:
+                    sys.modules[name] = module
+                    changed.append(f"sys.modules[{name!r}]")
         self._tampered += [name for name in changed if name not in self._tampered]
         return changed
 

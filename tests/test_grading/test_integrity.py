@@ -388,3 +388,17 @@ def test_a_helper_swapped_for_a_stand_in_is_not_read_for_internals(worker):
     with process.banning(BAN):
         smoothed, _ = process.call("g", np.ones((4, 4)), references=["convolution_two_dimensional"])
     assert smoothed.shape == (4, 4), f"expected the stand-in's (4, 4) result, got {smoothed.shape}"
+
+
+def test_student_code_cannot_add_an_audit_hook_that_runs_inside_the_graders_checks(worker):
+    process = worker(
+        {
+            "hook": "import sys\nseen = []\nsys.addaudithook(lambda e, args: seen.append(e))",
+            "f": "def f():\n    open('/dev/null').close()\n    return float(len(seen))",
+        }
+    )
+    assert process.load_errors == {}, (
+        f"expected the refusal to be silent, got {process.load_errors}"
+    )
+    events = process.call("f")[0]
+    assert events == 0.0, f"expected the student's hook never to run, it saw {events:.0f} events"
