@@ -24,6 +24,7 @@ from __future__ import annotations
 import gc
 import importlib
 import sys
+from collections.abc import Iterable
 from itertools import chain
 from operator import attrgetter, call, is_not, le, methodcaller
 from types import BuiltinFunctionType, CellType, FunctionType, ModuleType
@@ -339,6 +340,13 @@ class Guard:
         self._tampered += [name for name in changed if name not in self._tampered]
         return changed
 
+    def unlist(self, name: str, replacement: ModuleType | None) -> None:
+        """Forget ``sys.modules[name]`` (or expect ``replacement`` there) from now on."""
+        if replacement is None:
+            self._sys_modules.pop(name, None)
+        else:
+            self._sys_modules[name] = replacement
+
     def take_tampered(self) -> list[str]:
         """The names restored since the last call, in the order they were first found."""
         tampered, self._tampered = self._tampered, []
@@ -372,6 +380,21 @@ def arm(trusted: list[ModuleType] = ()) -> None:
     extra = [name for module in trusted for name in relied_on(module)]
     _guard = Guard(tuple(dict.fromkeys((*GUARDED_MODULES, *extra))))
     _guard.snapshot()  # after the assignment, so that restoring keeps this guard
+
+
+def unlist(names: Iterable[str]) -> None:
+    """Take the modules ``names`` out of ``sys.modules`` and out of the snapshot of it (call after
+    :func:`arm`); ``__main__`` is replaced by an empty module of that name, which libraries expect
+    to find. Code that looks one of them up by name then finds nothing, and code that imports one
+    gets a fresh copy, whose state nothing of the grader reads; the live modules stay guarded."""
+    stand_in = {"__main__": ModuleType("__main__")}
+    for name in names:
+        if name in stand_in:
+            sys.modules[name] = stand_in[name]
+        else:
+            sys.modules.pop(name, None)
+        if _guard is not None:
+            _guard.unlist(name, stand_in.get(name))
 
 
 def restore() -> None:

@@ -46,8 +46,9 @@ def stand_in(function: Callable[..., Any]) -> Callable[..., Any]:
     """Register ``function`` as the trusted stand-in for the student function of its name.
 
     Returns it wired (:func:`grading.tripwires.wired`): the grader's swap runs it unrecorded, but
-    student code that calls it directly (found in ``sys.modules`` or :data:`REFERENCES`) is
-    recorded as ``grader:<name>``, and that costs the task (:class:`grading.student.LibraryUsed`).
+    student code that calls it directly (kept from a swap: the registry and the trusted modules
+    are not listed in the worker's ``sys.modules``) is recorded as ``grader:<name>``, and that
+    costs the task (:class:`grading.student.LibraryUsed`).
     """
     guarded = tripwires.wired(f"{tripwires.GRADER_CODE}{function.__name__}", function)
     REFERENCES[function.__name__] = guarded
@@ -80,25 +81,30 @@ def student_code() -> Iterator[None]:
         integrity.restore()
 
 
-def _trusted(function: Any) -> Any:
-    """``function``, with the tripwires not recording while it runs (a reference may convolve)."""
-
-    def call(*args: Any, **kwargs: Any) -> Any:
-        with tripwires.recording(False):
-            return function(*args, **kwargs)
-
-    return call
-
-
 @contextmanager
 def swapped(namespace: dict, references: list[str]) -> Iterator[None]:
     """Swap the student's functions named in ``references`` for trusted ones
-    (:data:`REFERENCES`) while the block runs, then restore them."""
+    (:data:`REFERENCES`) while the block runs, then restore them.
+
+    While the swap lasts, a call of a trusted one is not recorded (it may convolve); one that
+    student code kept and calls after the swap is recorded as the grader's own code it is."""
+    live = True
+
+    def trusted(function: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if not live:
+                return function(*args, **kwargs)
+            with tripwires.recording(False):
+                return function(*args, **kwargs)
+
+        return call
+
     saved = {name: namespace[name] for name in references if name in namespace}
-    namespace.update({name: _trusted(REFERENCES[name]) for name in references})
+    namespace.update({name: trusted(REFERENCES[name]) for name in references})
     try:
         yield
     finally:
+        live = False
         for name in references:
             namespace.pop(name)
         namespace.update(saved)

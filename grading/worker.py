@@ -50,6 +50,17 @@ def load_trusted(modules: list[TrustedModule]) -> list[types.ModuleType]:
     return loaded
 
 
+def graders_modules(trusted: list[types.ModuleType]) -> list[str]:
+    """The names in ``sys.modules`` of the grader's own code in this process: its package, the
+    assignment's trusted modules, and ``__main__`` (this worker, or the zygote it was forked from).
+    They are unlisted before student code loads (:func:`grading.integrity.unlist`), so that student
+    code reaches the grader's switches and records only through Python's internals, which the
+    guards watch (docs/THREAT_MODEL.md)."""
+    package = probes.__name__.partition(".")[0]
+    own = [name for name in sys.modules if name.partition(".")[0] == package]
+    return [*own, *(module.__name__ for module in trusted), "__main__"]
+
+
 def describe(error: BaseException) -> str:
     """``"ValueError: ... (my_solution, line 4)"``, naming the student's innermost frame."""
     where = ""
@@ -139,6 +150,7 @@ def serve(bundle_path: Path) -> None:
     tripwires.install(bundle.get("tripwires", []))
     guards.arm()
     integrity.arm(trusted)
+    integrity.unlist(graders_modules(trusted))
 
     def send(message: dict) -> None:
         integrity.restore()  # the student's last code may have replaced json.dumps, say

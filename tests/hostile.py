@@ -194,6 +194,29 @@ def convolution_one_dimensional(x, h):
 """
 
 
+#: Looks the grader's modules up by name in the worker and turns their watches off before it
+#: calls the banned function (found by a computed name, so the static check misses it).
+SWITCHES_OFF_THE_WATCHES = """
+import importlib
+import sys
+
+
+def _graders(name):
+    try:
+        return sys.modules.get("grading." + name) or importlib.import_module("grading." + name)
+    except ImportError:
+        return None
+
+
+def convolution_one_dimensional(x, h):
+    for name, switch in (("tripwires", "_recording"), ("guards", "_guarding")):
+        module = _graders(name)
+        if module is not None:
+            setattr(module, switch, False)
+    return getattr(np, "con" + "volve")(np.asarray(x, float), np.asarray(h, float), "same")
+"""
+
+
 #: The specification's FC and its layers, which the submissions that look labels up keep intact.
 SPECIFIED_FC = """
 class FC(nn.Module):
@@ -482,6 +505,9 @@ def convolution_two_dimensional(x, h):
     ),
     "unwraps_a_tripwire": Case(
         cells={"conv1d_solution": UNWRAPPED_CORRELATE}, zero=("test_conv1d",)
+    ),
+    "switches_off_the_watches": Case(
+        cells={"conv1d_solution": SWITCHES_OFF_THE_WATCHES}, zero=("test_conv1d",)
     ),
     # The layers are right and learn (3 of 4 tests); the table answers the public labels, which the
     # accuracy test's secret renaming of the classes makes wrong.

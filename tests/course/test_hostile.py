@@ -264,6 +264,7 @@ def test_a_lost_kernel_is_reported_in_the_notebook(hostile, student, said):
         ("ex09", "convolves_in_a_forked_child", "started a process (os.fork())"),
         ("ex09", "convolves_in_a_subprocess", "started a process (subprocess)"),
         ("ex09", "unwraps_a_tripwire", "called numpy._core.multiarray.correlate"),
+        ("ex09", "switches_off_the_watches", "called numpy.convolve"),
         ("ex10", "convolves_and_pools_through_other_doors", "called torch.conv2d"),
         ("ex10", "convolves_and_pools_through_other_doors", "_pool2d (a PyTorch operation"),
         ("ex10", "convolves_in_a_forked_child", "started a process (os.fork())"),
@@ -300,13 +301,6 @@ def test_replaced_library_functions_are_named_in_the_feedback(batches, assignmen
     assert "Note: your code replaced" in text, (
         f"{student}: the feedback should name the library functions the code replaced"
     )
-
-
-@pytest.mark.parametrize("task", ["conv2d", "dilate2d"])
-def test_calling_the_graders_stand_ins_is_explained(batches, task):
-    text = autograded(batches("ex10")[0], "borrows_the_graders_stand_ins", "ex10")
-    said = f"your code called the grader's own {task}, so it earns no credit"
-    assert said in text, f"the feedback should say {said!r}"
 
 
 def test_a_renamed_notebook_is_kept_as_submitted(hostile):

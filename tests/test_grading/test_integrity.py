@@ -230,25 +230,35 @@ def test_ordinary_library_use_is_not_reported_as_tampering(worker):
     assert tampered == [], f"expected no tampering in ordinary use, got {tampered}"
 
 
-@pytest.mark.parametrize(
-    "reach",
-    [
-        "sys.modules['stand_ins'].convolution_two_dimensional",
-        "grading.probes.REFERENCES['convolution_two_dimensional']",
-    ],
-    ids=["trusted_module", "registry"],
-)
-def test_calling_the_graders_stand_in_directly_earns_no_credit_in_any_task(worker, reach):
+def test_a_stand_in_kept_from_the_graders_swap_earns_no_credit_in_any_task(worker):
     process = worker(
-        {"f": f"import sys\nimport grading.probes\n\ndef f(x, h):\n    return {reach}(x, h)"}
+        {
+            "conv2d": "def convolution_two_dimensional(x, h):\n"
+            "    return kept(x, h) if 'kept' in globals() else x",
+            "g": "def g(x):\n    global kept\n    kept = convolution_two_dimensional\n"
+            "    return convolution_two_dimensional(x, np.ones((3, 3)))",
+        }
     )
+    smoothed, _ = process.call("g", np.ones((4, 4)), references=["convolution_two_dimensional"])
+    assert smoothed[1, 1] == 9.0, f"expected the stand-in's sum 9.0 in the swap, got {smoothed}"
     with pytest.raises(LibraryUsed) as caught:
-        process.call("f", np.ones((4, 4)), np.ones((3, 3)))
+        process.call("convolution_two_dimensional", np.ones((4, 4)), np.ones((3, 3)))
     expected = (
-        "while running f(), your code called the grader's own convolution_two_dimensional, "
-        "so it earns no credit"
+        "while running convolution_two_dimensional(), your code called the grader's own "
+        "convolution_two_dimensional, so it earns no credit"
     )
     assert str(caught.value) == expected, f"expected {expected!r}, got {caught.value}"
+
+
+def test_the_graders_stand_ins_are_not_listed_by_name(worker):
+    looks = (
+        "import importlib, sys\n\ndef f():\n"
+        "    listed = [name for name in ('stand_ins', 'grading.probes') if name in sys.modules]\n"
+        "    return listed, sorted(importlib.import_module('grading.probes').REFERENCES)"
+    )
+    listed, registry = worker({"f": looks}).call("f")[0]
+    assert listed == [], f"expected no trusted module listed in sys.modules, got {listed}"
+    assert registry == [], f"expected an import to give a fresh, empty registry, got {registry}"
 
 
 #: A tripwire's original, unwrapped from its closure under names built at run time.
@@ -402,3 +412,29 @@ def test_student_code_cannot_add_an_audit_hook_that_runs_inside_the_graders_chec
     )
     events = process.call("f")[0]
     assert events == 0.0, f"expected the student's hook never to run, it saw {events:.0f} events"
+
+
+#: Student code looking for the grader's record switch by name (each found, or None).
+GRADERS_SWITCH = {
+    "imported": "importlib.import_module('grading.' + 'tripwires')",
+    "looked_up": "sys.modules.get('grading.' + 'tripwires')",
+    "searched": (
+        "next((t for m in list(sys.modules.values()) for t in (m, getattr(m, 'tripwires', None))"
+        " if hasattr(t, '_recording')), None)"
+    ),
+}
+
+
+@pytest.mark.parametrize("reach", GRADERS_SWITCH.values(), ids=GRADERS_SWITCH.keys())
+def test_the_graders_switches_are_not_reachable_by_name(worker, reach):
+    process = worker(
+        {
+            "find": f"import importlib, sys\nT = {reach}",
+            "f": "def f(x, h):\n    if T is not None:\n"
+            "        setattr(T, '_rec' + 'ording', False)\n"
+            "    return np.convolve(x, h, 'same')",
+        }
+    )
+    assert process.load_errors == {}, f"expected the search to run, got {process.load_errors}"
+    with process.banning(BAN), pytest.raises(LibraryUsed, match="numpy.convolve"):
+        process.call("f", np.arange(5.0), np.ones(3))
