@@ -9,6 +9,7 @@ and whether every other task must keep full marks. ``TAMPERING`` and ``FAULTS`` 
 from __future__ import annotations
 
 import hashlib
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -79,6 +80,43 @@ def future_minor_version(notebook: NotebookNode) -> None:
 def without_cell_ids(notebook: NotebookNode) -> None:
     for cell in notebook.cells:
         cell.pop("id", None)
+
+
+#: Finds the live module an attack is aimed at (the worker lists no grader module in
+#: ``sys.modules``), among the garbage collector's objects, as ``_target``.
+FIND_TARGET = """
+import gc as _gc
+import types as _types
+
+_target = next(
+    (
+        found
+        for found in _gc.get_objects()
+        if isinstance(found, _types.ModuleType) and getattr(found, "__name__", "") == {module!r}
+    ),
+    None,
+)
+"""
+
+
+def aimed_at(module: str, grade_id: str, attack: str) -> Callable[[NotebookNode], None]:
+    """A mutation: the solution cell ``grade_id`` runs ``attack`` (which finds the live ``module``
+    as ``_target``), except in the worker when that module is not loaded, where the cell stays the
+    honest solution. An attack that misses its target then earns the task's marks, and the case's
+    expected zero fails instead of passing while testing nothing. (The notebook's own kernel loads
+    no grader module: it runs the attack with ``_target`` None.)"""
+
+    def mutate(notebook: NotebookNode) -> None:
+        cell = cell_with_id(notebook, grade_id)
+        cell.source = (
+            FIND_TARGET.format(module=module)
+            + "\nif __name__ == '__student__' and _target is None:\n"
+            + textwrap.indent(cell.source, "    ")
+            + "\nelse:\n"
+            + textwrap.indent(attack, "    ")
+        )
+
+    return mutate
 
 
 def flat_models(fc_size: int, lenet_size: int) -> dict[str, str]:
@@ -239,6 +277,7 @@ def memorised_fc() -> str:
         }
     return f"""
 import hashlib
+import textwrap
 
 _ANSWERS = {table!r}
 {SPECIFIED_FC}
@@ -328,20 +367,20 @@ class CNN_LeNet(nn.Module):
         expected={"test_param_answers": 0.67},
     ),
     "swaps_the_code_of_a_trusted_function": Case(
-        cells={
-            "lenet_solution": f"""
-import sys
-
+        mutate=aimed_at(
+            "grading.probes",
+            "lenet_solution",
+            f"""
 def _forged(model):
     return [nn.Parameter(torch.zeros(shape)) for shape in {LENET_SHAPES}]
 
-if "grading.probes" in sys.modules:  # the grader's process: make its counting function lie
-    sys.modules["grading.probes"].parameters_of.__code__ = _forged.__code__
+if _target is not None:  # the grader's process: make its counting function lie
+    _target.parameters_of.__code__ = _forged.__code__
 
 class CNN_LeNet(nn.Module):
 {USELESS_INIT}
-"""
-        },
+""",
+        ),
         zero=("test_lenet",),
         expected={"test_param_answers": 0.67},
     ),
