@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading import judge, zygote
+from grading import preloads, zygote
 from grading.processes import die_with_parent
 
 EXCEPTION_LINE = re.compile(r"^\s*(?:[\w]+\.)*(\w+(?:Error|Exception): .*)$")
@@ -45,14 +45,9 @@ def reason(result: dict) -> str:
     return found[-1][:120] if found else "unknown error (see nbgrader's log)"
 
 
-#: Modules the fork server imports once, so that each job's child starts with them loaded.
-PRELOAD = [
-    "grading.job",
-    "grading.preprocessors",
-    "nbgrader.apps",
-    "helpers.mnist",
-    *judge.PRELOAD,
-]
+#: Modules the fork server imports once, so that each job's child starts with them loaded (checked:
+#: the fork server would skip a missing one without a word).
+PRELOAD = list(preloads.checked(preloads.JOB))
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,14 @@ import weakref
 from pathlib import Path
 from typing import NoReturn
 
+from grading import preloads
 from grading.messages import Bundle, HiddenTest, ReportEntry
 from grading.processes import die_with_parent
 from grading.sandbox import Sandbox
 
 PYTEST_INI = Path(__file__).with_name("judge_pytest.ini")
 #: What every judge imports; :func:`preload` imports it once into the process that forks judges.
-PRELOAD = ("pytest", "numpy", "scipy.signal", "torch", "torch._dynamo", "grading.pytest_plugin")
+PRELOAD = preloads.checked(preloads.JUDGE)
 #: Seconds between two checks whether the judge has finished.
 POLL_INTERVAL = 0.1
 

@@ -48,6 +48,7 @@ from typing import BinaryIO, NoReturn
 
 import psutil
 
+from grading import preloads
 from grading.processes import die_with_parent
 from grading.sandbox import ENVIRONMENT, WORKSPACE_SOURCE, Sandbox
 
@@ -71,35 +72,12 @@ class Role:
     environment: dict[str, str] = field(default_factory=dict)
 
 
-#: The judge's workers: what a worker imports anyway (the notebooks' imports cell, its modules).
-WORKER = Role(
-    "GRADING_ZYGOTE",
-    (
-        "numpy",
-        "scipy.signal",
-        "torch",
-        "torch._dynamo",
-        "matplotlib.pyplot",
-        "helpers.mnist",
-        "helpers.widgets",
-        "grading.worker",
-    ),
-    environment={"MPLBACKEND": "Agg"},
-)
-#: The notebook's kernel: IPython's kernel and the libraries of the notebooks' imports cell; not
-#: the modules that hook into IPython when imported (``helpers.widgets`` registers widgets,
-#: matplotlib's inline backend its figures), which the kernel imports itself once its shell exists.
+#: The judge's workers (what they preload: :data:`grading.preloads.WORKER`).
+WORKER = Role("GRADING_ZYGOTE", preloads.WORKER, environment={"MPLBACKEND": "Agg"})
+#: The notebook's kernel (:data:`grading.preloads.KERNEL`).
 KERNEL = Role(
     "GRADING_KERNEL_ZYGOTE",
-    (
-        "ipykernel.kernelapp",
-        "numpy",
-        "scipy.signal",
-        "torch",
-        "torch._dynamo",
-        "torch.utils.data",
-        "matplotlib.pyplot",
-    ),
+    preloads.KERNEL,
     test_labels=True,
     environment={"MPLBACKEND": "module://matplotlib_inline.backend_inline"},
 )
