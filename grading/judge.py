@@ -183,7 +183,7 @@ def start_judge(
     bundle_path, report_path = folder / "bundle.json", folder / "report.jsonl"
     bundle_path.write_text(json.dumps(bundle))
     arguments = [str(tests / f"{m}.py") for m in modules]
-    arguments += ["-c", str(PYTEST_INI), "--rootdir", str(tests), "-p", "grading.pytest_plugin"]
+    arguments += ["-c", str(PYTEST_INI), "--rootdir", str(tests), "-p", preloads.JUDGE_PLUGIN]
     arguments += ["--submission", str(bundle_path), "--report", str(report_path)]
     arguments += ["--task-timeout", str(task_timeout)]
     arguments += ["--task-wall-timeout", str(task_wall_timeout)]

@@ -84,7 +84,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             self._zygote_pid = zygote.ping(address, wait=zygote.START_TIMEOUT)
         if self._zygote_pid is not None:
             # -P: the notebook's folder, where this client starts, must not shadow ``grading``.
-            forked = [sys.executable, "-P", "-m", "grading.zygote", "kernel", address]
+            forked = [sys.executable, "-P", "-m", zygote.__name__, "kernel", address]
             return [*forked, str(connection)], kw
         # The kernel cannot see its parent's PID from inside the sandbox's PID namespace, so it must
         # not poll it (it would exit at once); the sandbox ends it with its parent instead.

@@ -92,3 +92,4 @@ class ReportEntry(HiddenTest):
     grader_error: NotRequired[bool]  # the failure is the grader's, not the student's
     traceback: NotRequired[str]  # of a grader error, for the log
     tampered: NotRequired[list[str]]  # library functions the student's code replaced
+    zygote_failure: NotRequired[str]  # why the worker zygote could not serve (fresh workers)

@@ -28,8 +28,10 @@ import helpers
 
 #: The numerical libraries every process that runs a submission's code or its tests imports.
 LIBRARIES = ("numpy", "scipy.signal", "torch", "torch._dynamo")
+#: The judge's pytest plugin (it gives the hidden tests ``student``), loaded by name.
+JUDGE_PLUGIN = "grading.pytest_plugin"
 #: The judge's fork point.
-JUDGE = ("pytest", *LIBRARIES, "grading.pytest_plugin")
+JUDGE = ("pytest", *LIBRARIES, JUDGE_PLUGIN)
 #: A batch's fork server of grading jobs.
 JOB = ("grading.job", "grading.preprocessors", "nbgrader.apps", *JUDGE)
 #: The student workers' zygote: the students' package, every module of it (it imports lazily).

@@ -187,6 +187,12 @@ class RunHiddenTests(NbGraderPreprocessor):
                 self.log.error(
                     "Grader error in %s::%s\n%s", entry["module"], entry["test"], entry["traceback"]
                 )
+        for failure in [entry["zygote_failure"] for entry in entries if "zygote_failure" in entry]:
+            self.log.warning(
+                "The worker zygote could not serve (%s): this submission's workers started fresh, "
+                "a few seconds each",
+                failure,
+            )
         tampered = tampered_names(entries)
         if tampered:
             self.log.warning(

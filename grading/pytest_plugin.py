@@ -174,8 +174,11 @@ class Recorder:
                 ),
             }
             student = item.funcargs.get("student") if hasattr(item, "funcargs") else None
-            if isinstance(student, StudentProcess) and (tampered := student.take_tampered()):
-                entry["tampered"] = tampered
+            if isinstance(student, StudentProcess):
+                if tampered := student.take_tampered():
+                    entry["tampered"] = tampered
+                if failure := student.take_zygote_failure():
+                    entry["zygote_failure"] = failure
             if report.skipped:
                 entry["message"] = str(report.longrepr[2]).removeprefix("Skipped: ")
             elif report.failed:

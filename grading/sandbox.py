@@ -32,6 +32,8 @@ from pathlib import Path
 from traitlets import Bool, Int, List, Unicode, default
 from traitlets.config import Configurable
 
+import grading
+import helpers
 from grading import cgroups
 from helpers.data_folder import EMBEDDED_FILE_NAME, data_dir
 
@@ -126,7 +128,7 @@ class Sandbox(Configurable):
 
     @default("readable")
     def _readable_default(self) -> list[str]:
-        packages = [Path(__file__).resolve().parents[1] / name for name in ("helpers", "grading")]
+        packages = [Path(package.__file__).resolve().parent for package in (helpers, grading)]
         return [
             str(path) for path in (Path(sys.prefix), Path(sys.base_prefix), *packages, data_dir())
         ]

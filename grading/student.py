@@ -1,6 +1,7 @@
 """The judge's handle on the student worker process (:mod:`grading.worker`).
 
-Each request has a limit on the CPU time it may use (:mod:`grading.cputime`, so that a busy grading
+Each request has a limit on the CPU time it may use (:func:`grading.processes.tree_cpu_seconds`, so
+that a busy grading
 machine never fails correct code) and a generous wall-clock backstop for code that sleeps or
 blocks; a worker that runs past either, crashes or exits is killed and started afresh for the next
 request, so one broken function costs only the tests that call it. A request that timed out once
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import select
 import signal
@@ -24,10 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grading import guards, tripwires, wire, zygote
+from grading import guards, tripwires, wire, worker, zygote
 from grading.messages import Bundle, Reply
 from grading.processes import tree_cpu_seconds
 from grading.sandbox import Sandbox
+
+LOG = logging.getLogger(__name__)
+#: Why the worker zygote could not serve, once per judge handle it failed (this process's count).
+ZYGOTE_FAILURES: list[str] = []
 
 #: CPU seconds one request to the student's code may use, unless configured otherwise.
 DEFAULT_TASK_TIMEOUT = 20.0
@@ -104,6 +110,7 @@ class StudentProcess:
         self._process: subprocess.Popen | zygote.ForkedWorker | None = None
         self._excluded: dict[str, str] = {}
         self._tampered: list[str] = []
+        self._zygote_failure: str | None = None
         self._timed_out: dict[tuple[str, str, str], str] = {}
         self.load_errors: dict[str, str] = {}
 
@@ -140,9 +147,9 @@ class StudentProcess:
             try:
                 self._process = zygote.spawn(self._zygote, self._bundle_path, cwd)
                 return
-            except (OSError, RuntimeError, EOFError, ValueError):
-                self._zygote = None  # gone (a submission killed it): fresh workers from now on
-        command = [sys.executable, "-I", "-m", "grading.worker", str(self._bundle_path)]
+            except (OSError, RuntimeError, EOFError, ValueError) as error:
+                self._zygote_failed(f"{type(error).__name__}: {error}")
+        command = [sys.executable, "-I", "-m", worker.__name__, str(self._bundle_path)]
         if self.sandbox is not None:
             command = self.sandbox.wrap(
                 command, workspace=cwd, readable=[self._bundle_path], test_labels=False
@@ -297,6 +304,19 @@ class StudentProcess:
             yield
         finally:
             self.timeout = configured
+
+    def _zygote_failed(self, why: str) -> None:
+        """The zygote could not fork a worker (a submission killed it, say): this handle starts
+        fresh workers from now on, a few seconds each, and says so."""
+        self._zygote = None
+        self._zygote_failure = why
+        ZYGOTE_FAILURES.append(why)
+        LOG.warning("the worker zygote could not serve (%s); workers start fresh from now on", why)
+
+    def take_zygote_failure(self) -> str | None:
+        """Why the zygote could not serve, if it failed since the last call."""
+        failure, self._zygote_failure = self._zygote_failure, None
+        return failure
 
     def take_tampered(self) -> list[str]:
         """Library names the student's code replaced (and the worker restored) since the last

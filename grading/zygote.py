@@ -162,7 +162,7 @@ class Zygote:
         Path(self.address).unlink(missing_ok=True)
         # The zygote itself calls listen(), so that connections see it as their peer.
         listener.bind(self.address)
-        command = [os.path.abspath(sys.executable), "-I", "-m", "grading.zygote", "serve"]
+        command = [os.path.abspath(sys.executable), "-I", "-m", __spec__.name, "serve"]
         command += [self.role, str(listener.fileno())]
         command.append("confined" if self.sandbox.enabled else "unconfined")
         role = ROLES[self.role]

@@ -17,6 +17,7 @@ from tests_paths import ASSIGNMENT, ASSIGNMENTS, ROOT
 from grading import zygote
 from grading.course import copy_course
 from grading.sandbox import Sandbox
+from grading.student import ZYGOTE_FAILURES
 from grading.submissions import read, solution_sources
 
 
@@ -30,11 +31,18 @@ def worker_zygote() -> Iterator[zygote.Zygote]:
 
 
 @pytest.fixture
-def forked_workers(worker_zygote: zygote.Zygote, monkeypatch: pytest.MonkeyPatch) -> zygote.Zygote:
+def forked_workers(
+    worker_zygote: zygote.Zygote, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[zygote.Zygote]:
     """The test's student workers are forked by the session's zygote, as in a batch (which names
-    it in the environment); the zygote is returned."""
+    it in the environment); the zygote is returned. The test fails if a worker had to start fresh
+    because the zygote could not serve (unless it is marked ``zygote_may_fail``)."""
+    before = len(ZYGOTE_FAILURES)
     monkeypatch.setenv(zygote.WORKER.address_variable, worker_zygote.ensure())
-    return worker_zygote
+    yield worker_zygote
+    failures = ZYGOTE_FAILURES[before:]
+    if request.node.get_closest_marker("zygote_may_fail") is None:
+        assert not failures, f"expected every worker forked by the zygote, it could not: {failures}"
 
 
 class Course:

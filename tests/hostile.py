@@ -18,6 +18,8 @@ import numpy as np
 from nbformat import NotebookNode
 from tests_paths import ROOT
 
+from grading import guards, probes, tripwires
+
 HIDDEN = "../../../grader_tests/ex09/test_conv1d.py"  # from autograde/<student>/ex09/
 
 
@@ -232,25 +234,22 @@ def convolution_one_dimensional(x, h):
 """
 
 
-#: Looks the grader's modules up by name in the worker and turns their watches off before it
-#: calls the banned function (found by a computed name, so the static check misses it).
-SWITCHES_OFF_THE_WATCHES = """
+#: Looks the grader's modules up by name in the worker (their names taken from the modules, so
+#: that a rename keeps the case aimed) and turns their watches off before it calls the banned
+#: function (found by a computed name, so the static check misses it).
+SWITCHES_OFF_THE_WATCHES = f"""
 import importlib
 import sys
 
 
 def _graders(name):
-    try:
-        return sys.modules.get("grading." + name) or importlib.import_module("grading." + name)
-    except ImportError:
-        return None
+    return sys.modules.get(name) or importlib.import_module(name)
 
 
 def convolution_one_dimensional(x, h):
-    for name, switch in (("tripwires", "_recording"), ("guards", "_guarding")):
-        module = _graders(name)
-        if module is not None:
-            setattr(module, switch, False)
+    switches = {{{tripwires.__name__!r}: "_recording", {guards.__name__!r}: "_guarding"}}
+    for name, switch in switches.items():
+        setattr(_graders(name), switch, False)
     return getattr(np, "con" + "volve")(np.asarray(x, float), np.asarray(h, float), "same")
 """
 
@@ -368,7 +367,7 @@ class CNN_LeNet(nn.Module):
     ),
     "swaps_the_code_of_a_trusted_function": Case(
         mutate=aimed_at(
-            "grading.probes",
+            probes.__name__,
             "lenet_solution",
             f"""
 def _forged(model):
@@ -439,12 +438,12 @@ from helpers.data_folder import data_dir
     ),
     "fake_grader_modules": Case(
         cells={
-            "conv2d_solution": """
+            "conv2d_solution": f"""
 import sys
 import types
 sys.modules["grader_tests"] = types.ModuleType("grader_tests")
 sys.modules["helpers.expect"] = types.SimpleNamespace(expect_array=lambda *a, **k: None)
-sys.modules["grading.probes"] = types.SimpleNamespace()
+sys.modules[{probes.__name__!r}] = types.SimpleNamespace()
 
 def convolution_two_dimensional(x, h):
     return np.zeros((1, 1))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from hostile import Case, cell_with_id, graded_cell
 
+from grading import probes
+
 #: Reaches for the grader's stand-ins from the student's own functions: through the trusted
 #: module in ``sys.modules`` and through the registry, which the worker does not list
 #: (:func:`grading.integrity.unlist`); where neither is found it falls back to an answer that is
@@ -21,11 +23,11 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1):
         return np.zeros(1)
     return grader.conv2d(x, weight, bias, stride, padding, dilation)
 """
-BORROWS_REGISTRY = """
+BORROWS_REGISTRY = f"""
 import sys
 
 def dilate2d(x, factor):
-    registry = getattr(sys.modules.get("grading.probes"), "REFERENCES", {})
+    registry = getattr(sys.modules.get({probes.__name__!r}), "REFERENCES", {{}})
     if "dilate2d" not in registry:
         return np.zeros(1)
     return registry["dilate2d"](x, factor)

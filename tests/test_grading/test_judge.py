@@ -69,3 +69,22 @@ def test_a_judge_out_of_time_keeps_the_finished_tests_and_fails_the_rest_as_not_
         assert outcome == "failed" and message.startswith("not reached"), (
             f"expected {test} to fail as not reached, got {outcomes[test]}"
         )
+
+
+@pytest.mark.zygote_may_fail
+def test_a_worker_zygote_that_cannot_serve_is_named_in_the_report(tmp_path, forked_workers):
+    (tmp_path / "test_unmarked.py").write_text(TEST)
+    forked_workers.stop()
+    try:
+        entries, output = start_judge(
+            {"preamble": [], "cells": [{"grade_id": "cells", "source": CELLS}]},
+            tests=tmp_path,
+            modules=["test_unmarked"],
+            task_timeout=10.0,
+            task_wall_timeout=60.0,
+            timeout=120.0,
+        ).result()
+    finally:
+        forked_workers.ensure()
+    assert [entry["outcome"] for entry in entries] == ["passed"], f"got {entries}\n{output[-2000:]}"
+    assert "zygote_failure" in entries[0], f"expected the zygote's failure reported, got {entries}"

@@ -9,7 +9,7 @@ import pytest
 from kernels import execute as run_notebook
 from workers import start
 
-from grading import zygote
+from grading import student, zygote
 from grading.sandbox import Sandbox
 from grading.student import StudentError, StudentTimeout
 
@@ -83,6 +83,7 @@ def test_a_worker_cannot_read_the_zygotes_memory(owner):
         process.close()
 
 
+@pytest.mark.zygote_may_fail
 def test_a_worker_that_kills_the_zygote_costs_only_itself(owner):
     process = start(CELLS)
     try:
@@ -92,14 +93,28 @@ def test_a_worker_that_kills_the_zygote_costs_only_itself(owner):
         process.close()
     assert not owner.answers(), "the zygote should be gone"
     owner.ensure()  # a new one, with the same address
+    failures = len(student.ZYGOTE_FAILURES)
     process = start(CELLS)
     try:
-        assert process.call("double", 5)[0] == 10, (
-            "the next submission's worker should answer (forked by a new zygote, or started "
-            "afresh if that one is not there)"
-        )
+        assert process.call("double", 5)[0] == 10, "the next submission's worker should answer"
     finally:
         process.close()
+    assert student.ZYGOTE_FAILURES[failures:] == [], "expected the new zygote to fork the worker"
+
+
+@pytest.mark.zygote_may_fail
+def test_a_zygote_that_cannot_serve_is_reported_and_workers_start_fresh(owner, caplog):
+    owner.stop()
+    process = start(CELLS)
+    try:
+        assert process.call("double", 5)[0] == 10, "a fresh worker should answer"
+        failure = process.take_zygote_failure()
+    finally:
+        process.close()
+        owner.ensure()
+    assert failure, "expected the judge's handle to report that the zygote could not serve"
+    logged = [r.getMessage() for r in caplog.records if "could not serve" in r.getMessage()]
+    assert logged, f"expected a warning in the log, got {[r.getMessage() for r in caplog.records]}"
 
 
 @pytest.fixture(scope="module")
