@@ -19,15 +19,15 @@ export PATH := $(abspath $(BIN)):$(PATH)
 setup: $(STAMP)  ## create .venv from the pinned dependencies (does nothing when up to date)
 
 $(STAMP): requirements.txt pyproject.toml
-	@# The sandbox that confines student code while grading (grading/sandbox.py) needs bubblewrap.
+	@# The sandbox that confines student code while grading (grading/sandbox/bubblewrap.py) needs bubblewrap.
 	command -v bwrap >/dev/null || (apt-get update -qq && apt-get install -y -qq bubblewrap) \
 		|| echo "make setup: could not install bubblewrap; grading will refuse to run unconfined"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
-	@# Each sandbox's process cap is a pids cgroup (grading/cgroups.py): say whether this machine has one.
-	@$(BIN)/python -c "from grading import cgroups; r = cgroups.unavailable(); \
+	@# Each sandbox's process cap is a pids cgroup (grading/sandbox/cgroups.py): say whether this machine has one.
+	@$(BIN)/python -c "from grading.sandbox import cgroups; r = cgroups.unavailable(); \
 		print('make setup: ' + (f'no process cap for student code ({r}): grading refuses to run ' \
 		'unless nbgrader_config.py sets c.Sandbox.process_limit = 0' if r else 'pids cgroups cap student processes'))"
 	touch $(STAMP)
@@ -58,7 +58,7 @@ autograde: setup  ## submitted/ -> autograde/ in parallel (JOBS=N; SCHEDULER=tcp
 	$(call each,$(BIN)/python -m grading.batch $$a --jobs $(JOBS) $(if $(SCHEDULER),--scheduler $(SCHEDULER)))
 
 report: setup  ## gradebook + autograde/ -> report-<assignment>.csv and .png (the class report)
-	$(call each,$(BIN)/python -m grading.report $$a)
+	$(call each,$(BIN)/python -m grading.batch.report $$a)
 
 feedback: setup  ## autograde/ -> feedback/ (nbgrader generate_feedback)
 	$(call each,$(NBGRADER) generate_feedback $$a --force)

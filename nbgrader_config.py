@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from grading.preprocessors import autograde_preprocessors, sanitize_preprocessors
+from grading.pipeline.preprocessors import autograde_preprocessors, sanitize_preprocessors
 
 COURSE_ROOT = Path(__file__).resolve().parent
 
@@ -19,7 +19,7 @@ c.Exchange.root = "/srv/nbgrader/exchange"
 
 # Late submissions lose 10 % of a notebook's score per started day past the due date, which comes
 # from the gradebook (`make due-dates`: nbgrader db assignment import assignments.csv).
-c.AssignLatePenalties.plugin_class = "grading.late.PenaltyPerDay"
+c.AssignLatePenalties.plugin_class = "grading.pipeline.late.PenaltyPerDay"
 c.PenaltyPerDay.share_per_day = 0.1
 c.PenaltyPerDay.grace_seconds = 5 * 60
 
@@ -36,7 +36,7 @@ c.SandboxedExecute.total_timeout = 30.0
 c.Autograde.sanitize_preprocessors = sanitize_preprocessors()
 c.OverwriteCells.add_missing_cells = True
 
-# Hidden tests run outside the student's kernel (grading/preprocessors.py).
+# Hidden tests run outside the student's kernel (grading/pipeline/preprocessors.py).
 c.Autograde.autograde_preprocessors = autograde_preprocessors()
 c.RunHiddenTests.tests_directory = str(COURSE_ROOT / "grader_tests")
 c.RunHiddenTests.preamble_cells = ["imports"]
@@ -44,8 +44,8 @@ c.RunHiddenTests.preamble_cells = ["imports"]
 c.RunHiddenTests.task_timeout = 20.0
 c.RunHiddenTests.judge_timeout = 1800.0
 
-# Student code (the kernel and the hidden tests' worker) runs confined (grading/sandbox.py): it sees
-# only the system (Sandbox.system), the Python environment, helpers/, grading/ and data/
-# (Sandbox.readable), writes only to its own folder, and gets this much data memory. Requires
-# bubblewrap; Sandbox.enabled = False grades unconfined.
+# Student code (the kernel and the hidden tests' worker) runs confined
+# (grading/sandbox/bubblewrap.py): it sees only the system (Sandbox.system), the Python environment,
+# helpers/, grading/ and data/ (Sandbox.readable), writes only to its own folder, and gets this much
+# data memory. Requires bubblewrap; Sandbox.enabled = False grades unconfined.
 c.Sandbox.memory_limit = 4 * 1024**3

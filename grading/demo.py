@@ -4,8 +4,8 @@ Releases every assignment (or those named), imports the samples' roster and due 
 gradebook (with
 nbgrader's ``db student import`` and ``db assignment import``, as an instructor would), copies the
 sample submissions into the submitted folder as ``nbgrader collect`` would, autogrades them
-in parallel (:mod:`grading.batch`; one failure does not stop the others, and its summary says what
-each scored), writes feedback and ``grades.csv``.
+in parallel (:mod:`grading.batch.command`; one failure does not stop the others, and its summary
+says what each scored), writes feedback and ``grades.csv``.
 Usage: ``python -m grading.demo [--assignment ID ...]`` (``make demo``; default: every assignment).
 """
 
@@ -22,7 +22,8 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 from nbgrader.plugins.export import CsvExportPlugin
 
-from grading import batch, course
+from grading import course
+from grading.batch import command as batch
 from grading.samples import SAMPLES_DIR
 
 

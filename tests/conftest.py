@@ -14,10 +14,10 @@ from corpus import CORPORA
 from nbformat import NotebookNode
 from tests_paths import ASSIGNMENT, ASSIGNMENTS, ROOT
 
-from grading import zygote
 from grading.course import copy_course
-from grading.sandbox import Sandbox
-from grading.student import ZYGOTE_FAILURES
+from grading.judge.student import ZYGOTE_FAILURES
+from grading.sandbox import zygote
+from grading.sandbox.bubblewrap import Sandbox
 from grading.submissions import read, solution_sources
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from nbformat import NotebookNode
 from tests_paths import ROOT
 
-from grading import guards, probes, tripwires
+from grading.worker import guards, probes, tripwires
 
 HIDDEN = "../../../grader_tests/ex09/test_conv1d.py"  # from autograde/<student>/ex09/
 

@@ -1,4 +1,5 @@
-"""Notebooks of a few cells run in the sandboxed kernel, for the tests of :mod:`grading.kernel`."""
+"""Notebooks of a few cells run in the sandboxed kernel, for the tests of
+:mod:`grading.pipeline.kernel`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 import nbclient
 import nbformat
 
-from grading.kernel import SandboxedKernelManager
+from grading.pipeline.kernel import SandboxedKernelManager
 
 
 def execute(folder: Path, *sources: str) -> list[list[dict]]:

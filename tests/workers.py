@@ -1,11 +1,11 @@
-"""Student worker processes on tiny submissions, for the tests of :mod:`grading.student`."""
+"""Student worker processes on tiny submissions, for the tests of :mod:`grading.judge.student`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from grading.messages import TrustedModule
-from grading.student import StudentProcess
+from grading.judge.student import StudentProcess
+from grading.protocol.messages import TrustedModule
 
 PREAMBLE = "import numpy as np\nimport torch\nfrom torch import nn\n"
 
@@ -16,7 +16,7 @@ STAND_INS = TrustedModule(
 import numpy as np
 import scipy.signal
 
-from grading.probes import stand_in
+from grading.worker.probes import stand_in
 
 
 @stand_in

@@ -9,7 +9,7 @@ In one run, on a temporary copy of the course:
    starts the zygotes, the second is the figure for one submission);
 2. a batch of 8 submissions (solutions, partial, wrong, one with an endless loop, as the
    assignment's ``samples.toml`` describes them): plain serial ``nbgrader autograde``, then
-   ``grading.batch`` with 1 and with 2 jobs; marks must agree.
+   ``grading.batch.command`` with 1 and with 2 jobs; marks must agree.
 
 Prints the figures, one section per assignment, and writes them to ``docs/PERFORMANCE.md`` with
 the machine they were taken on. Usage: ``python tools/benchmark.py [--assignment ID ...]``
@@ -37,12 +37,13 @@ import nbclient
 import nbformat
 import psutil
 
-from grading import COURSE_ROOT, batch, course
-from grading.judge import preload, start_judge
-from grading.kernel import SandboxedKernelManager
-from grading.preprocessors import submission_bundle
+from grading import COURSE_ROOT, course
+from grading.batch import command as batch
+from grading.judge.run import preload, start_judge
+from grading.pipeline.kernel import SandboxedKernelManager
+from grading.pipeline.preprocessors import submission_bundle
 from grading.samples import plan
-from grading.sandbox import Sandbox
+from grading.sandbox.bubblewrap import Sandbox
 from grading.submissions import fill, grade_id, read, solution_sources
 
 REPORT = COURSE_ROOT / "docs" / "PERFORMANCE.md"
@@ -158,8 +159,8 @@ def judge_breakdown(submission: Course) -> tuple[float, dict[str, float]]:
 
 
 def graded(root: Path, assignment: str, **options) -> tuple[float, dict[str, float]]:
-    """Run ``grading.batch`` quietly; return its wall time and each job's own seconds (and, as
-    ``"recording"``, the coordinator's mean seconds to record one result)."""
+    """Run ``grading.batch.command`` quietly; return its wall time and each job's own seconds (and,
+    as ``"recording"``, the coordinator's mean seconds to record one result)."""
     log = root / f"autograde-{assignment}.log"
     log.unlink(missing_ok=True)
     with contextlib.redirect_stderr(io.StringIO()):
@@ -194,11 +195,14 @@ def benchmark(assignment: str, say: Callable[[str], None]) -> dict[str, float]:
         command, jobs = graded(submission.root, assignment, jobs=1)
         figures["one job"] = jobs["second"]
         say(
-            "| **`grading.batch`, one submission alone** (kernel and judge side by side, on a "
+            "| **`grading.batch.command`, one submission alone** (kernel and judge side by side, "
+            "on a "
             f"warm grading process) | **{jobs['second']:.1f}** |"
         )
         say(f"| the same, first job of a batch (its zygotes start) | {jobs['first']:.1f} |")
-        say(f"| `grading.batch` command for both (cluster start, imports) | {command:.1f} |")
+        say(
+            f"| `grading.batch.command` command for both (cluster start, imports) | {command:.1f} |"
+        )
 
         say(f"\n## {assignment}: a batch of 8 submissions\n")
         batch_of_8 = {
@@ -240,7 +244,7 @@ def benchmark(assignment: str, say: Callable[[str], None]) -> dict[str, float]:
         for jobs_count in (1, 2):
             value = runs[jobs_count]
             say(
-                f"| `grading.batch --jobs {jobs_count}` | {value:.1f} | "
+                f"| `grading.batch.command --jobs {jobs_count}` | {value:.1f} | "
                 f"{figures['serial'] / value:.2f}x |"
             )
         say(f"\nScaling from 1 to 2 jobs: {runs[1] / runs[2]:.2f}x. Marks equal serial: yes.")

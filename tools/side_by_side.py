@@ -1,10 +1,10 @@
 """Benchmark: grading time of this checkout against another one (an earlier revision), in turns.
 
-Each round grades the same batch (N solution notebooks of ASSIGNMENT, ``grading.batch --jobs 2``
-on a temporary copy of each checkout's course) with both checkouts, the other first in odd rounds
-and this one first in even rounds, and prints both wall times; the end prints the mean of each and
-their ratio. Taking turns in one run keeps a busy machine from favouring either side. Each checkout
-runs with its own ``.venv``: the sandboxed processes start ``python -I``, which finds the
+Each round grades the same batch (N solution notebooks of ASSIGNMENT, ``grading.batch.command --jobs
+2`` on a temporary copy of each checkout's course) with both checkouts, the other first in odd
+rounds and this one first in even rounds, and prints both wall times; the end prints the mean of
+each and their ratio. Taking turns in one run keeps a busy machine from favouring either side. Each
+checkout runs with its own ``.venv``: the sandboxed processes start ``python -I``, which finds the
 ``grading`` package through the environment's editable install, so a shared environment would run
 one checkout's worker under the other's judge. Make the other with ``git worktree add /tmp/base
 <revision> && make -C /tmp/base setup``.

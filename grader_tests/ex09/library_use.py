@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from grading.source_check import cell_source, names_used
+from grading.judge.source_check import cell_source, names_used
 from helpers.bans import EX09_ADVICE as ADVICE
 from helpers.bans import EX09_CONVOLUTION_NAMES, EX09_CONVOLUTIONS
 

@@ -12,7 +12,7 @@ import thresholds
 import torch
 from reference import MODELS, parameter_count, weights
 
-from grading.student import StudentProcess
+from grading.judge.student import StudentProcess
 from helpers.expect import expect_array
 from helpers.mnist import data_dir, full_mnist_present, mnist_array
 
@@ -74,7 +74,7 @@ def check_matches_reference(student: StudentProcess, cls: str, kwargs: dict, hin
     )
 
 
-#: Marker of the accuracy tests: the training request is guarded (:mod:`grading.guards`: no
+#: Marker of the accuracy tests: the training request is guarded (:mod:`grading.worker.guards`: no
 #: process or thread, no reaching into the grader's loop), though it bans no library function.
 GRADED_ON_LEARNING = pytest.mark.library_ban(
     advice="the accuracy tests grade what the model learns from the labels it is trained on"

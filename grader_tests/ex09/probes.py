@@ -1,8 +1,8 @@
 """Exercise 09's trusted probes, run inside the student worker (never in the judge).
 
 The judge's plugin ships this module to the worker with the submission (``trusted_modules`` in
-``conftest.py``); it registers its probes with :func:`grading.probes.probe` before student code
-loads. Each trains or traces the student's code with a trusted loop and returns plain data.
+``conftest.py``); it registers its probes with :func:`grading.worker.probes.probe` before student
+code loads. Each trains or traces the student's code with a trusted loop and returns plain data.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from grading import integrity
-from grading.probes import (
+from grading.worker import integrity
+from grading.worker.probes import (
     ProbeError,
     build_model,
     logits_of,
@@ -35,7 +35,7 @@ def mnist_images(full: bool, train: bool) -> torch.Tensor:
 
 def mnist_labels(full: bool, train: bool) -> torch.Tensor:
     """MNIST labels (N,) int64. The worker sees the training labels only (the test labels are
-    kept out of its sandbox: :mod:`grading.sandbox`)."""
+    kept out of its sandbox: :mod:`grading.sandbox.bubblewrap`)."""
     return torch.from_numpy(mnist_array(data_dir(), "labels", train, full))
 
 

@@ -3,7 +3,7 @@
 functions runs it in place of the student's own, so that a task is graded on its own.
 
 Only stand-ins belong here: whatever this module holds is within reach of student code in the
-worker, where :func:`~grading.probes.stand_in` makes a call from student code cost the task.
+worker, where :func:`~grading.worker.probes.stand_in` makes a call from student code cost the task.
 The judge's other references stay in ``reference.py``, which never leaves the judge.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.signal
 
-from grading.probes import stand_in
+from grading.worker.probes import stand_in
 
 
 @stand_in

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from grading.student import StudentProcess
+from grading.judge.student import StudentProcess
 from helpers.expect import expect_array, expect_unchanged
 
 

@@ -1,4 +1,4 @@
-"""Settings of the ex10 hidden tests for the judge's plugin (:mod:`grading.pytest_plugin`)."""
+"""Settings of the ex10 hidden tests for the judge's plugin (:mod:`grading.judge.pytest_plugin`)."""
 
 from pathlib import Path
 

@@ -1,6 +1,6 @@
 """The library calls that would do an ex10 task for the student, as ``library_ban`` markers of the
-judge's plugin (:mod:`grading.pytest_plugin`): a test's calls into the student's code that reach
-one of them fail, naming the task and the call."""
+judge's plugin (:mod:`grading.judge.pytest_plugin`): a test's calls into the student's code that
+reach one of them fail, naming the task and the call."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ functions runs it in place of the student's own, so that a task built on an earl
 (the transposed convolution on ``dilate2d`` and ``conv2d``) is graded on its own.
 
 Only stand-ins belong here: whatever this module holds is within reach of student code in the
-worker, where :func:`~grading.probes.stand_in` makes a call from student code cost the task.
+worker, where :func:`~grading.worker.probes.stand_in` makes a call from student code cost the task.
 The judge's other references stay in ``reference.py``, which never leaves the judge.
 """
 
@@ -14,7 +14,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from grading.probes import stand_in
+from grading.worker.probes import stand_in
 
 
 def tensor(array: np.ndarray) -> torch.Tensor:

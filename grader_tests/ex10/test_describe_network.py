@@ -6,7 +6,7 @@ import reference
 from library_use import NO_CONVOLUTION_OR_POOLING
 from thresholds import NUMPY_TASK_CPU_SECONDS
 
-from grading.source_check import cell_source, names_used
+from grading.judge.source_check import cell_source, names_used
 from helpers.bans import PLAIN_NAMES
 from helpers.checks_ex10 import rows_of
 from helpers.expect import short

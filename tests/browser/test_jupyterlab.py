@@ -63,7 +63,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     course.nbgrader("db", "student", "import", "students.csv")
     solutions = solution_sources(course.notebook("source"))
     course.submit(STUDENT, fill(course.notebook("release"), solutions))
-    course.run(sys.executable, "-m", "grading.intake", ASSIGNMENT)
+    course.run(sys.executable, "-m", "grading.batch.intake", ASSIGNMENT)
     course.nbgrader("autograde", ASSIGNMENT, "--force")
     server = start_lab(course.root, course.root / "jupyterlab.log")
     yield server

@@ -186,8 +186,8 @@ def cpu_burners(count: int):
 @pytest.fixture(scope="session")
 def busy_batch(tmp_path_factory, released_course):
     """A fresh course (never released, like a fresh clone) with honest submissions, graded by
-    ``grading.batch`` while every core also runs a CPU burner, with a per-call limit of 10 CPU
-    seconds (the slowest call, training CNN, takes about 4 s of CPU time alone)."""
+    ``grading.batch.command`` while every core also runs a CPU burner, with a per-call limit of 10
+    CPU seconds (the slowest call, training CNN, takes about 4 s of CPU time alone)."""
     course = Course(tmp_path_factory.mktemp("busy"))
     with open(course.root / "nbgrader_config.py", "a") as config:
         config.write("\nc.RunHiddenTests.task_timeout = 10.0\n")

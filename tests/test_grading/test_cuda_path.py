@@ -9,8 +9,8 @@ import pytest
 import torch
 from tests_paths import ASSIGNMENT, ROOT
 
-from grading.judge import start_judge
-from grading.preprocessors import submission_bundle
+from grading.judge.run import start_judge
+from grading.pipeline.preprocessors import submission_bundle
 from grading.submissions import fill, grade_id, read, solution_sources
 
 HIDDEN = ROOT / "grader_tests" / ASSIGNMENT

@@ -1,5 +1,5 @@
-""":class:`grading.integrity.Guard` in this process, on a tiny module: what its fast checks see,
-and what the name-by-name restore puts back and reports."""
+""":class:`grading.worker.integrity.Guard` in this process, on a tiny module: what its fast checks
+see, and what the name-by-name restore puts back and reports."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from grading.integrity import Guard
+from grading.worker.integrity import Guard
 
 SOURCE = """
 def scale(x, factor=2, *, offset=0):

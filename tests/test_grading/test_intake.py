@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grading.intake import place_notebooks
+from grading.batch.intake import place_notebooks
 
 EXPECTED = {"ex09": {"conv1d_solution", "test_conv1d", "imports"}}
 

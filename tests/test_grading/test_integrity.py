@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from workers import start
 
-from grading.student import Ban, LibraryUsed, StudentProcess
+from grading.judge.student import Ban, LibraryUsed, StudentProcess
+from grading.worker import tripwires
 
 #: Workers are forked by a zygote, as in a batch (fresh ones are tested by the nbgrader runs).
 pytestmark = pytest.mark.usefixtures("forked_workers")
@@ -253,8 +254,9 @@ def test_a_stand_in_kept_from_the_graders_swap_earns_no_credit_in_any_task(worke
 def test_the_graders_stand_ins_are_not_listed_by_name(worker):
     looks = (
         "import importlib, sys\n\ndef f():\n"
-        "    listed = [name for name in ('stand_ins', 'grading.probes') if name in sys.modules]\n"
-        "    return listed, sorted(importlib.import_module('grading.probes').REFERENCES)"
+        "    listed = [name for name in ('stand_ins', 'grading.worker.probes')"
+        " if name in sys.modules]\n"
+        "    return listed, sorted(importlib.import_module('grading.worker.probes').REFERENCES)"
     )
     listed, registry = worker({"f": looks}).call("f")[0]
     assert listed == [], f"expected no trusted module listed in sys.modules, got {listed}"
@@ -416,8 +418,8 @@ def test_student_code_cannot_add_an_audit_hook_that_runs_inside_the_graders_chec
 
 #: Student code looking for the grader's record switch by name (each found, or None).
 GRADERS_SWITCH = {
-    "imported": "importlib.import_module('grading.' + 'tripwires')",
-    "looked_up": "sys.modules.get('grading.' + 'tripwires')",
+    "imported": f"importlib.import_module({tripwires.__name__!r})",
+    "looked_up": f"sys.modules.get({tripwires.__name__!r})",
     "searched": (
         "next((t for m in list(sys.modules.values()) for t in (m, getattr(m, 'tripwires', None))"
         " if hasattr(t, '_recording')), None)"

@@ -1,11 +1,11 @@
-"""What a grading job (:mod:`grading.job`) hands on to the processes it starts."""
+"""What a grading job (:mod:`grading.batch.job`) hands on to the processes it starts."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from grading import job
+from grading.batch import job
 
 
 def test_a_job_does_not_hand_the_nannys_malloc_tuning_to_its_processes(monkeypatch):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grading.judge import preload, start_judge
+from grading.judge.run import preload, start_judge
 
 CELLS = (
     "import time\n"

@@ -1,10 +1,11 @@
-"""The course's late-submission rule (grading.late) as nbgrader's late-penalty step calls it."""
+"""The course's late-submission rule (grading.pipeline.late) as nbgrader's late-penalty step calls
+it."""
 
 from __future__ import annotations
 
 import pytest
 
-from grading.late import SECONDS_PER_DAY, PenaltyPerDay
+from grading.pipeline.late import SECONDS_PER_DAY, PenaltyPerDay
 
 
 @pytest.fixture

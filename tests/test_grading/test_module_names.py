@@ -8,7 +8,11 @@ import importlib
 
 import pytest
 
-from grading import integrity, job, judge, preloads, zygote
+from grading import preloads
+from grading.batch import job
+from grading.judge import run as judge
+from grading.sandbox import zygote
+from grading.worker import integrity
 
 LISTS = {
     "the judge preloads": preloads.JUDGE,

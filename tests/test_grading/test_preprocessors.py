@@ -11,8 +11,8 @@ from nbformat.notebooknode import from_dict
 from nbgrader.preprocessors import Execute, LimitOutput, SaveAutoGrades
 from tests_paths import ROOT
 
-from grading.kernel import SandboxedExecute
-from grading.preprocessors import (
+from grading.pipeline.kernel import SandboxedExecute
+from grading.pipeline.preprocessors import (
     CapOutputSize,
     RunHiddenTests,
     StartHiddenTests,

@@ -19,9 +19,9 @@ import pytest
 from kernels import execute as run_notebook
 from tests_paths import ROOT
 
-from grading import cgroups
-from grading.sandbox import Sandbox, SandboxUnavailable
-from grading.student import StudentError, StudentProcess
+from grading.judge.student import StudentError, StudentProcess
+from grading.sandbox import cgroups
+from grading.sandbox.bubblewrap import Sandbox, SandboxUnavailable
 from helpers.mnist import EMBEDDED_FILE_NAME, RAW_FILES
 
 
@@ -239,7 +239,9 @@ def test_processes_beyond_the_cap_cannot_start(tmp_path):
 
 
 def test_without_a_cgroup_for_the_cap_the_sandbox_says_what_to_do(monkeypatch):
-    monkeypatch.setattr("grading.cgroups.unavailable", lambda: "no cgroup file system is mounted")
+    monkeypatch.setattr(
+        "grading.sandbox.cgroups.unavailable", lambda: "no cgroup file system is mounted"
+    )
     with pytest.raises(SandboxUnavailable, match="process_limit = 0"):
         Sandbox().wrap(["true"])
     assert Sandbox(process_limit=0).wrap(["true"])[0] == "bwrap", (
@@ -252,10 +254,10 @@ def test_threads_that_ask_at_once_all_get_the_process_cgroup_folder(monkeypatch)
     """A grading process runs its jobs in threads; the first of them find the cgroup folder
     together, and none may be told that there is none."""
     monkeypatch.setattr(
-        "grading.cgroups._find_parent", functools.cache(cgroups._find_parent.__wrapped__)
+        "grading.sandbox.cgroups._find_parent", functools.cache(cgroups._find_parent.__wrapped__)
     )
     # The folder is this process's, whose removal at exit is registered already.
-    monkeypatch.setattr("grading.cgroups.atexit.register", lambda *args: None)
+    monkeypatch.setattr("grading.sandbox.cgroups.atexit.register", lambda *args: None)
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         found = list(pool.map(lambda _: cgroups._parent(), range(8)))
     assert all(isinstance(f, Path) for f in found) and len(set(found)) == 1, (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grading.source_check import cell_source, names_used
+from grading.judge.source_check import cell_source, names_used
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from grading import wire
+from grading.protocol import wire
 
 
 def round_trip(value):

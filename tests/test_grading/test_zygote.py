@@ -9,9 +9,10 @@ import pytest
 from kernels import execute as run_notebook
 from workers import start
 
-from grading import student, zygote
-from grading.sandbox import Sandbox
-from grading.student import StudentError, StudentTimeout
+from grading.judge import student
+from grading.judge.student import StudentError, StudentTimeout
+from grading.sandbox import zygote
+from grading.sandbox.bubblewrap import Sandbox
 
 CELLS = {
     "cells": (

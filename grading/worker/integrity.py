@@ -1,7 +1,7 @@
 """Keep the worker's trusted code working on the real libraries, whatever the submission patches.
 
-Student code runs in the same process as the trusted probes (:mod:`grading.probes`) and the
-wire (:mod:`grading.wire`), so it could replace ``numpy.allclose``, ``json.dumps``,
+Student code runs in the same process as the trusted probes (:mod:`grading.worker.probes`) and the
+wire (:mod:`grading.protocol.wire`), so it could replace ``numpy.allclose``, ``json.dumps``,
 ``torch.nn.Module.parameters`` or a builtin, and forge the facts the worker reports. The worker
 takes a :class:`Guard` snapshot of the guarded modules and classes before it loads the
 submission, and calls :meth:`Guard.restore` whenever control comes back from student code: trusted
@@ -50,12 +50,12 @@ GUARDED_MODULES = (
     "torch.utils.data",
     "torch.utils.data.dataloader",
     "psutil",
-    "grading.guards",
-    "grading.integrity",
-    "grading.probes",
-    "grading.tripwires",
-    "grading.wire",
-    "__main__",  # the worker itself, run as ``python -m grading.worker``
+    "grading.worker.guards",
+    "grading.worker.integrity",
+    "grading.worker.probes",
+    "grading.worker.tripwires",
+    "grading.protocol.wire",
+    "__main__",  # the worker itself, run as ``python -m grading.worker.main``
 )
 
 _IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE: built-in types, which cannot be patched
@@ -181,8 +181,8 @@ class _Functions:
     in one ``gc.get_referents`` call, in the order the garbage collector visits them. Reading
     ``__code__``, ``__defaults__`` or ``__kwdefaults__`` one function at a time would raise an audit
     event each (CPython audits those getters), some 8,000 calls of the worker's audit hook
-    (:mod:`grading.guards`) per restore. The order anchors each function at its code object and
-    each slot holds one type, so no swap can shift other objects into place: a swapped code,
+    (:mod:`grading.worker.guards`) per restore. The order anchors each function at its code object
+    and each slot holds one type, so no swap can shift other objects into place: a swapped code,
     defaults or keyword-defaults object changes the sequence. Slots no guard covers (a docstring,
     annotations made on first use) may change too; they cost one full check, after which the
     sequence is taken again.

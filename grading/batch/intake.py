@@ -7,7 +7,8 @@ notebook a student's folder lacks, it copies in the folder's other notebook that
 of that notebook's graded cells (by grade id), keeping the student's file as it is. Folders where
 no notebook qualifies, or where two tie, are reported and left alone.
 
-Usage: ``python -m grading.intake ASSIGNMENT`` in the course root (``make autograde`` runs it).
+Usage: ``python -m grading.batch.intake ASSIGNMENT`` in the course root (``make autograde`` runs
+it).
 """
 
 from __future__ import annotations

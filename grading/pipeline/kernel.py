@@ -1,4 +1,5 @@
-"""nbgrader's Execute step with the kernel confined by :class:`grading.sandbox.Sandbox`."""
+"""nbgrader's Execute step with the kernel confined by
+:class:`grading.sandbox.bubblewrap.Sandbox`."""
 
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ from nbformat.notebooknode import NotebookNode, from_dict
 from nbgrader.preprocessors import Execute
 from traitlets import Float, default
 
-from grading import zygote
-from grading.processes import tree_cpu_seconds
-from grading.sandbox import Sandbox
+from grading.sandbox import zygote
+from grading.sandbox.bubblewrap import Sandbox
+from grading.sandbox.processes import tree_cpu_seconds
 
 #: Seconds between two readings of the kernel's CPU time while a cell runs.
 CPU_POLL_INTERVAL = 0.25
@@ -51,8 +52,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     sockets (ZeroMQ's IPC transport) in the sandbox's private ``/tmp``, which this process reaches
     through the sandbox's root, ``/proc/<pid>/root``. No socket, and no folder, is shared.
 
-    When ``$GRADING_KERNEL_ZYGOTE`` names a kernel zygote (:mod:`grading.zygote`, kept by the
-    batch grader) whose work folder holds the notebook's folder, the kernel is forked by it,
+    When ``$GRADING_KERNEL_ZYGOTE`` names a kernel zygote (:mod:`grading.sandbox.zygote`, kept by
+    the batch grader) whose work folder holds the notebook's folder, the kernel is forked by it,
     confined as the zygote is, with its libraries already imported; otherwise a fresh kernel is
     started in a sandbox of its own.
     """

@@ -1,10 +1,11 @@
 """The data that crosses processes while grading, in one place.
 
-The autograde preprocessor (:mod:`grading.preprocessors`) writes a :class:`Bundle` for the judge;
-the judge's student handle (:mod:`grading.student`) sends :class:`Request` messages to the student
-worker (:mod:`grading.worker`), which answers with :class:`Reply` messages over :mod:`grading.wire`;
-the judge's pytest plugin (:mod:`grading.pytest_plugin`) reports :class:`ReportEntry` lines, which
-:mod:`grading.judge` reads back for the preprocessor. All are plain JSON-able dictionaries.
+The autograde preprocessor (:mod:`grading.pipeline.preprocessors`) writes a :class:`Bundle` for the
+judge; the judge's student handle (:mod:`grading.judge.student`) sends :class:`Request` messages to
+the student worker (:mod:`grading.worker.main`), which answers with :class:`Reply` messages over
+:mod:`grading.protocol.wire`; the judge's pytest plugin (:mod:`grading.judge.pytest_plugin`) reports
+:class:`ReportEntry` lines, which :mod:`grading.judge.run` reads back for the preprocessor. All are
+plain JSON-able dictionaries.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class TrustedModule(TypedDict):
 class Bundle(TypedDict):
     """What the student worker runs: the trusted preamble sources (the gradebook's), the student's
     solution cells in notebook order; the judge adds the assignment's trusted modules and the
-    library functions to watch while student code runs (:mod:`grading.tripwires`)."""
+    library functions to watch while student code runs (:mod:`grading.worker.tripwires`)."""
 
     preamble: list[str]
     cells: list[SolutionCell]
@@ -41,14 +42,14 @@ class Bundle(TypedDict):
 class Request(TypedDict):
     """One request of the judge to the worker: ``call`` a student function (with trusted
     stand-ins for the functions in ``references``), ``get`` a student value, or run a ``probe``.
-    ``args`` and ``kwargs`` are encoded with :func:`grading.wire.encode`."""
+    ``args`` and ``kwargs`` are encoded with :func:`grading.protocol.wire.encode`."""
 
     op: Literal["call", "get", "probe"]
     name: str
     args: NotRequired[Any]
     kwargs: NotRequired[Any]
     references: NotRequired[list[str]]
-    ban: NotRequired[list[str]]  # the task's banned functions: watch every route (grading.guards)
+    ban: NotRequired[list[str]]  # the task's banned functions: watched on every route (guards)
 
 
 class CallResult(TypedDict):

@@ -15,11 +15,11 @@ from nbgrader.converters import Autograde
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Float, Integer, List, Unicode
 
-from grading.judge import JudgeRun, preload, start_judge
-from grading.kernel import SandboxedExecute
-from grading.messages import Bundle, ReportEntry
-from grading.sandbox import Sandbox
-from grading.student import DEFAULT_TASK_TIMEOUT, DEFAULT_TASK_WALL_TIMEOUT
+from grading.judge.run import JudgeRun, preload, start_judge
+from grading.judge.student import DEFAULT_TASK_TIMEOUT, DEFAULT_TASK_WALL_TIMEOUT
+from grading.pipeline.kernel import SandboxedExecute
+from grading.protocol.messages import Bundle, ReportEntry
+from grading.sandbox.bubblewrap import Sandbox
 
 PASS, FAIL, SKIP = "\u2714", "\u2718", "-"
 

@@ -4,8 +4,8 @@ nbgrader compares each submission's ``timestamp.txt`` (written by ``nbgrader sub
 ``nbgrader collect``) with the assignment's due date in the gradebook (``nbgrader db assignment
 import assignments.csv``) and asks this plugin for the penalty of each late notebook. Set in
 ``nbgrader_config.py`` as ``c.AssignLatePenalties.plugin_class``; because the batch grader records
-every result through nbgrader's own autograde pipeline (:mod:`grading.replay`), the rule applies
-to parallel grading exactly as to ``nbgrader autograde``.
+every result through nbgrader's own autograde pipeline (:mod:`grading.pipeline.replay`), the rule
+applies to parallel grading exactly as to ``nbgrader autograde``.
 """
 
 from __future__ import annotations

@@ -1,12 +1,11 @@
-"""The judge's handle on the student worker process (:mod:`grading.worker`).
+"""The judge's handle on the student worker process (:mod:`grading.worker.main`).
 
-Each request has a limit on the CPU time it may use (:func:`grading.processes.tree_cpu_seconds`, so
-that a busy grading
-machine never fails correct code) and a generous wall-clock backstop for code that sleeps or
-blocks; a worker that runs past either, crashes or exits is killed and started afresh for the next
-request, so one broken function costs only the tests that call it. A request that timed out once
-fails at once when it is made again, so an endless loop costs one time limit per function, not one
-per test.
+Each request has a limit on the CPU time it may use (measured by
+:func:`grading.sandbox.processes.tree_cpu_seconds`, so that a busy grading machine never fails
+correct code) and a generous wall-clock backstop for code that sleeps or blocks; a worker that runs
+past either, crashes or exits is killed and started afresh for the next request, so one broken
+function costs only the tests that call it. A request that timed out once fails at once when it is
+made again, so an endless loop costs one time limit per function, not one per test.
 """
 
 from __future__ import annotations
@@ -26,10 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grading import guards, tripwires, wire, worker, zygote
-from grading.messages import Bundle, Reply
-from grading.processes import tree_cpu_seconds
-from grading.sandbox import Sandbox
+from grading.protocol import wire
+from grading.protocol.messages import Bundle, Reply
+from grading.sandbox import zygote
+from grading.sandbox.bubblewrap import Sandbox
+from grading.sandbox.processes import tree_cpu_seconds
+from grading.worker import guards, tripwires
+from grading.worker import main as worker
 
 LOG = logging.getLogger(__name__)
 #: Why the worker zygote could not serve, once per judge handle it failed (this process's count).
@@ -78,13 +80,13 @@ class StudentProcess:
 
     Args:
         bundle: the submission bundle (``preamble``, ``cells``, and the optional trusted
-            ``modules`` and ``tripwires``, see :mod:`grading.worker`).
+            ``modules`` and ``tripwires``, see :mod:`grading.worker.main`).
         timeout: CPU seconds one request may use.
         wall_timeout: wall-clock seconds one request may take, however little CPU it uses.
         load_timeout: CPU seconds starting the worker may use (imports and solution cells); its
             wall-clock backstop is the larger of this and ``wall_timeout``.
         sandbox: confines the worker; ``None`` runs it with the judge's rights. When
-            ``$GRADING_ZYGOTE`` names a zygote (:mod:`grading.zygote`, started by the batch
+            ``$GRADING_ZYGOTE`` names a zygote (:mod:`grading.sandbox.zygote`, started by the batch
             grader), the worker is forked by it instead, confined as the zygote is.
     """
 
@@ -330,7 +332,7 @@ class StudentProcess:
         """Call the student's function ``name``; return its result and its arguments afterwards.
 
         The student's functions named in ``references`` are replaced by trusted stand-ins during
-        the call (see :data:`grading.probes.REFERENCES`), so a task is graded on its own.
+        the call (see :data:`grading.worker.probes.REFERENCES`), so a task is graded on its own.
         """
         value = self.request(
             "call",
@@ -347,8 +349,8 @@ class StudentProcess:
         return self.request("get", name, f"reading {name}")
 
     def probe(self, name: str, what: str, **kwargs: Any) -> Any:
-        """Run the trusted probe registered as ``name`` (:data:`grading.probes.PROBES`, in the
-        worker) on the student's code; ``what`` it does names it in messages to the student.
+        """Run the trusted probe registered as ``name`` (:data:`grading.worker.probes.PROBES`, in
+        the worker) on the student's code; ``what`` it does names it in messages to the student.
 
         Raises:
             GraderRequestError: no probe has that name (the hidden test's mistake).

@@ -9,7 +9,7 @@ course. The command works in a copy of its folder (``workspace``), and that copy
 ``/dev/shm`` are tmpfs of ``disk_limit`` bytes. It has no network (a namespace with
 only a loopback device), its own PID namespace, and dies with its parent.
 ``prlimit --data`` caps its memory: allocations beyond the cap fail with ``MemoryError``; a cgroup
-of its own caps its processes and threads (:mod:`grading.cgroups`).
+of its own caps its processes and threads (:mod:`grading.sandbox.cgroups`).
 
 Hidden tests, the gradebook, ``source/``, other students' folders and submissions, and whatever
 else the grading user can read are thereby out of reach of student code: it can neither read nor
@@ -34,7 +34,7 @@ from traitlets.config import Configurable
 
 import grading
 import helpers
-from grading import cgroups
+from grading.sandbox import cgroups
 from helpers.data_folder import EMBEDDED_FILE_NAME, data_dir
 
 #: The variables :meth:`Sandbox.environment` sets in the sandbox.

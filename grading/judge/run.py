@@ -1,9 +1,9 @@
 """Run the hidden test suites of one submission in a process that never executes student code.
 
-The judge is pytest on the hidden modules with :mod:`grading.pytest_plugin`, in a forked child; the
-student's code runs in a separate, sandboxed worker (:mod:`grading.student`), and the judge only
-sends it inputs and checks the plain data that comes back. :func:`start_judge` returns at once, so
-that the judge can run while nbgrader's kernel executes the notebook.
+The judge is pytest on the hidden modules with :mod:`grading.judge.pytest_plugin`, in a forked
+child; the student's code runs in a separate, sandboxed worker (:mod:`grading.judge.student`), and
+the judge only sends it inputs and checks the plain data that comes back. :func:`start_judge`
+returns at once, so that the judge can run while nbgrader's kernel executes the notebook.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import NoReturn
 
 from grading import preloads
-from grading.messages import Bundle, HiddenTest, ReportEntry
-from grading.processes import die_with_parent
-from grading.sandbox import Sandbox
+from grading.protocol.messages import Bundle, HiddenTest, ReportEntry
+from grading.sandbox.bubblewrap import Sandbox
+from grading.sandbox.processes import die_with_parent
 
 PYTEST_INI = Path(__file__).with_name("judge_pytest.ini")
 #: What every judge imports; :func:`preload` imports it once into the process that forks judges.
@@ -103,7 +103,7 @@ class JudgeRun:
         return None
 
     def result(self) -> tuple[list[ReportEntry], str]:
-        """The report (one entry per test, see :mod:`grading.pytest_plugin`) and the output.
+        """The report (one entry per test, see :mod:`grading.judge.pytest_plugin`) and the output.
 
         A judge that runs out of time is stopped; the tests that finished keep their results and
         the others fail as not reached.
@@ -140,7 +140,7 @@ class JudgeRun:
 
 def read_report(path: Path) -> tuple[list[HiddenTest] | None, list[ReportEntry]]:
     """The tests a judge collected (None before it collected any) and the entries of those that
-    finished, from its report (:class:`grading.pytest_plugin.Recorder`); a line cut off by the
+    finished, from its report (:class:`grading.judge.pytest_plugin.Recorder`); a line cut off by the
     judge's end is ignored."""
     collected: list[HiddenTest] | None = None
     entries: list[ReportEntry] = []
@@ -170,7 +170,7 @@ def start_judge(
     """Start judging ``bundle`` with the hidden modules ``tests/<module>.py``, in a child process.
 
     Args:
-        bundle: the submission bundle (see :mod:`grading.worker`).
+        bundle: the submission bundle (see :mod:`grading.worker.main`).
         tests: folder of the assignment's hidden test modules.
         modules: module names (the grade ids of the graded test cells).
         task_timeout: CPU seconds one request to the student's code may use.

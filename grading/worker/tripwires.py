@@ -9,8 +9,8 @@ such as a stand-in, pauses it); the aliases a submission makes later all point t
 Which of the recorded calls cost the student credit is the judge's decision, per task.
 
 The grader's own stand-ins are wired the same way under :data:`GRADER_CODE` names (see
-:func:`grading.probes.stand_in`): student code that reaches for one gets the grader's answer, and
-that costs the task whatever it bans.
+:func:`grading.worker.probes.stand_in`): student code that reaches for one gets the grader's answer,
+and that costs the task whatever it bans.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ _recording = False
 _profiler: Callable | None = None
 #: Prefix of the recorded name of a call from student code into the grader's own code.
 GRADER_CODE = "grader:"
-#: Prefix of a banned name that is an aten operation (watched by :mod:`grading.guards`).
+#: Prefix of a banned name that is an aten operation (watched by :mod:`grading.worker.guards`).
 ATEN = "aten::"
 #: The wired functions' originals, by dotted name (see :func:`originals`).
 _originals: dict[str, Callable] = {}
@@ -65,7 +65,7 @@ def install(names: list[str]) -> None:
     wrappers = {}
     for name in names:
         if name.startswith(ATEN):
-            continue  # an operation of PyTorch's dispatcher, watched by grading.guards
+            continue  # an operation of PyTorch's dispatcher, watched by grading.worker.guards
         function = resolve(name)
         _originals[name] = function
         wrappers.setdefault(id(function), (function, wired(name, function)))

@@ -1,6 +1,6 @@
 """Watches on the routes around the tripwires, kept while a task that must be written by hand runs.
 
-The tripwires (:mod:`grading.tripwires`) record calls through the bindings of the banned
+The tripwires (:mod:`grading.worker.tripwires`) record calls through the bindings of the banned
 functions. While a request of a task with a ``library_ban`` runs (:func:`guarding`), four more
 watches record what reaches the same result another way, into the same record:
 
@@ -18,16 +18,16 @@ watches record what reaches the same result another way, into the same record:
   aten operation below every Python binding (``torch._C._VariableFunctions``, ``torch.ops.aten``,
   a module's ``forward``, ``torch.nn.grad``).
 - **The originals behind the tripwires.** A profile function (``sys.setprofile``, on only while
-  student code runs: :func:`grading.tripwires.profiling`) records each call of a wired function's
-  original, however it was obtained (a stand-in's closure unwrapped, say); the audit hook refuses
-  ``sys.setprofile`` and ``sys.settrace`` to student code meanwhile.
+  student code runs: :func:`grading.worker.tripwires.profiling`) records each call of a wired
+  function's original, however it was obtained (a stand-in's closure unwrapped, say); the audit hook
+  refuses ``sys.setprofile`` and ``sys.settrace`` to student code meanwhile.
 - **The interpreter's internals** (``internals:``): ``gc``'s object walks and ``ctypes`` (audit
   events), and the names of :data:`helpers.bans.INTERNALS` in the code of the called function and
   the helpers it uses (:func:`helpers.library_use.internals_used`).
 
 Its functions bind what they call at import (``from os import kill``), and the module is guarded
-by :mod:`grading.integrity`, so student code that replaces ``os.kill`` or this module's functions
-changes nothing here.
+by :mod:`grading.worker.integrity`, so student code that replaces ``os.kill`` or this module's
+functions changes nothing here.
 
 What stays possible in-process (calling an original through a C-level trampoline such as
 ``functools.partial``, after unwrapping it under a name built at run time) is a documented limit:
@@ -48,7 +48,7 @@ from typing import Any
 
 import psutil
 
-from grading import tripwires
+from grading.worker import tripwires
 
 #: Prefix of a record of a process or thread student code started.
 PROCESS = "process:"
@@ -207,7 +207,7 @@ def _dispatch_watch(operations: set[str]) -> Iterator[None]:
 def guarding(ban: list[str] | None) -> Iterator[None]:
     """Watch the block (one request of a task banning ``ban``, which may be empty: an accuracy
     test bans no function but watches the rest) on every route above; what it finds is recorded in
-    :mod:`grading.tripwires`' record. ``None`` watches nothing."""
+    :mod:`grading.worker.tripwires`' record. ``None`` watches nothing."""
     global _guarding
     if ban is None:
         yield

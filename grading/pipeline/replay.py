@@ -1,9 +1,9 @@
 """The autograde pipeline of the coordinator: nbgrader's own, with the grading replayed from a job.
 
-A grading job (:mod:`grading.job`) runs nbgrader's autograde pipeline in a scratch course and sends
-back the autograded notebook. The coordinator then runs ``nbgrader autograde`` on the real course
-with :class:`ReplayResults` in place of the kernel and the hidden tests: nbgrader sanitises the
-submission exactly as the job did, the cells' outputs (the kernel's and the hidden tests'
+A grading job (:mod:`grading.batch.job`) runs nbgrader's autograde pipeline in a scratch course and
+sends back the autograded notebook. The coordinator then runs ``nbgrader autograde`` on the real
+course with :class:`ReplayResults` in place of the kernel and the hidden tests: nbgrader sanitises
+the submission exactly as the job did, the cells' outputs (the kernel's and the hidden tests'
 verdicts) are copied from the job's notebook, and nbgrader's ``SaveAutoGrades`` and late penalty
 write the gradebook as a serial ``nbgrader autograde`` would. Only the coordinator writes the
 gradebook.
@@ -19,8 +19,8 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-from grading.kernel import SandboxedExecute
-from grading.preprocessors import (
+from grading.pipeline.kernel import SandboxedExecute
+from grading.pipeline.preprocessors import (
     OUTCOMES,
     RunHiddenTests,
     StartHiddenTests,
@@ -73,7 +73,7 @@ class ReplayResults(NbGraderPreprocessor):
 
 def replay_preprocessors() -> list[type]:
     """The autograde pipeline with :class:`ReplayResults` in place of the kernel and the hidden
-    tests (:func:`grading.preprocessors.autograde_preprocessors`)."""
+    tests (:func:`grading.pipeline.preprocessors.autograde_preprocessors`)."""
     steps = autograde_preprocessors()
     graded_by_the_job = (StartHiddenTests, SandboxedExecute, RunHiddenTests)
     position = steps.index(graded_by_the_job[0])

@@ -1,13 +1,13 @@
 """Grade a whole class: every submission of an assignment as a job of its own, in parallel.
 
-Each submission is autograded by a grading job (:mod:`grading.job`) on a Dask cluster: a local one
-(worker threads in this process running ``--jobs`` jobs at a time, default one per core), or an
+Each submission is autograded by a grading job (:mod:`grading.batch.job`) on a Dask cluster: a local
+one (worker threads in this process running ``--jobs`` jobs at a time, default one per core), or an
 existing cluster (``--scheduler tcp://HOST:8786``) whose workers have the course checkout at the
 same path. Jobs return the autograded notebooks as data; this process alone writes the gradebook,
-by replaying each result through nbgrader's own autograde pipeline (:mod:`grading.replay`), so
-marks, reports, feedback, export and formgrader are those of a serial ``nbgrader autograde``. A job
-that fails, hangs past its limit or loses its worker costs only its own student, who is reported;
-running the command again grades only the students not graded yet, or whose submission was
+by replaying each result through nbgrader's own autograde pipeline (:mod:`grading.pipeline.replay`),
+so marks, reports, feedback, export and formgrader are those of a serial ``nbgrader autograde``. A
+job that fails, hangs past its limit or loses its worker costs only its own student, who is
+reported; running the command again grades only the students not graded yet, or whose submission was
 collected again since (``--force`` regrades everyone).
 
 Usage: ``python -m grading.batch ASSIGNMENT [--jobs N] [--student ID ...] [--scheduler ADDRESS]
@@ -35,10 +35,11 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.utils import parse_utc
 
-from grading import course, report
-from grading.intake import intake
-from grading.job import Job, JobResult, reason, run
-from grading.replay import replay_preprocessors
+from grading import course
+from grading.batch import report
+from grading.batch.intake import intake
+from grading.batch.job import Job, JobResult, reason, run
+from grading.pipeline.replay import replay_preprocessors
 
 #: Seconds a job may take on top of the hidden tests' own limit (nbgrader, the kernel's start).
 JOB_MARGIN = 300.0
@@ -165,8 +166,8 @@ def cluster(scheduler: str | None, jobs: int):
     threads in this process; also the local cluster (``None`` for a remote one).
 
     Jobs spend their time waiting for their grading process, so threads of this process serve them
-    all (no worker process to start), and one fork server (:mod:`grading.job`) imports nbgrader
-    and torch once, not per job.
+    all (no worker process to start), and one fork server (:mod:`grading.batch.job`) imports
+    nbgrader and torch once, not per job.
     """
     import dask
     from distributed import Client, LocalCluster
@@ -188,8 +189,8 @@ def cluster(scheduler: str | None, jobs: int):
 
 def replay(api, results: Path, assignment: str, result: JobResult) -> Outcome:
     """Record a job's verdict as nbgrader's: run its autograde pipeline with
-    :class:`grading.replay.ReplayResults` on the submission, which writes the gradebook and the
-    autograded folder, or fails as the job's nbgrader failed (an unreadable notebook, say)."""
+    :class:`grading.pipeline.replay.ReplayResults` on the submission, which writes the gradebook and
+    the autograded folder, or fails as the job's nbgrader failed (an unreadable notebook, say)."""
     folder = results / result.student / assignment
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in result.notebooks.items():
@@ -335,7 +336,8 @@ def main(
     return 1 if any(o.error for o in outcomes) else 0
 
 
-if __name__ == "__main__":
+def cli() -> None:
+    """``python -m grading.batch ASSIGNMENT [--jobs N] [--student S] [--scheduler ADDRESS]``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("assignment", help="assignment id")
     parser.add_argument("--jobs", type=int, help="parallel jobs on this machine (default: cores)")
@@ -353,3 +355,7 @@ if __name__ == "__main__":
             root=Path.cwd(),
         )
     )
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,7 +1,7 @@
 """pytest plugin of the judge: the ``student`` fixture, its markers and the per-test report.
 
-Loaded by :mod:`grading.judge` with ``-p grading.pytest_plugin``. An assignment's hidden tests
-configure it through:
+Loaded by :mod:`grading.judge.run` with ``-p grading.judge.pytest_plugin``. An assignment's hidden
+tests configure it through:
 
 - the ``trusted_modules`` fixture (overridden in the assignment's ``conftest.py``): its modules
   that the student worker loads before the submission (its probes and stand-ins);
@@ -23,15 +23,15 @@ from pathlib import Path
 
 import pytest
 
-from grading.messages import HiddenTest, ReportEntry, TrustedModule
-from grading.sandbox import Sandbox
-from grading.student import (
+from grading.judge.student import (
     DEFAULT_TASK_TIMEOUT,
     DEFAULT_TASK_WALL_TIMEOUT,
     Ban,
     StudentError,
     StudentProcess,
 )
+from grading.protocol.messages import HiddenTest, ReportEntry, TrustedModule
+from grading.sandbox.bubblewrap import Sandbox
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -64,13 +64,13 @@ def submission(request: pytest.FixtureRequest) -> dict:
 @pytest.fixture(scope="session")
 def trusted_modules() -> list[Path]:
     """The assignment's modules that the student worker loads before the submission, in order
-    (:func:`grading.worker.load_trusted`); an assignment's ``conftest.py`` overrides this."""
+    (:func:`grading.worker.main.load_trusted`); an assignment's ``conftest.py`` overrides this."""
     return []
 
 
 def banned_functions(items: list[pytest.Item]) -> list[str]:
     """Every library function a ``library_ban`` marker of the session's tests names: the worker
-    wires them all (:mod:`grading.tripwires`), and each test counts only its own."""
+    wires them all (:mod:`grading.worker.tripwires`), and each test counts only its own."""
     markers = [marker for item in items for marker in item.iter_markers("library_ban")]
     return sorted({name for marker in markers for name in marker.args})
 
@@ -111,7 +111,7 @@ def cpu_limit(request: pytest.FixtureRequest) -> Iterator[None]:
 def library_ban(request: pytest.FixtureRequest) -> Iterator[None]:
     """In a test marked ``library_ban(*functions, advice="")`` (or in a module so marked), a call
     into the student's code that reaches one of ``functions`` fails with
-    :class:`grading.student.LibraryUsed`, naming the task."""
+    :class:`grading.judge.student.LibraryUsed`, naming the task."""
     marker = request.node.get_closest_marker("library_ban")
     if marker is None or "student" not in request.fixturenames:
         yield
@@ -144,7 +144,7 @@ def describe(item: pytest.Item) -> HiddenTest:
 class Recorder:
     """Writes the report as the session goes, one JSON line at a time: first the collected tests
     (``{"collected": [...]}``), then one entry per test as soon as it has run, so that a judge
-    stopped half-way leaves the results of the tests that finished (:mod:`grading.judge`)."""
+    stopped half-way leaves the results of the tests that finished (:mod:`grading.judge.run`)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path

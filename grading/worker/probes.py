@@ -1,4 +1,5 @@
-"""Trusted probes that run inside the student worker (:mod:`grading.worker`), and what they share.
+"""Trusted probes that run inside the student worker (:mod:`grading.worker.main`), and what they
+share.
 
 Each probe exercises the student's classes or functions the way a hidden test needs, and returns
 plain data (numbers, arrays) that the judge checks in its own process. Probes never decide a
@@ -6,12 +7,12 @@ grade. Messages of :class:`ProbeError` go to the student as they are.
 
 This module holds the registries and the probes any assignment with model classes can use; an
 assignment's own probes and trusted stand-ins live next to its hidden tests and are shipped to the
-worker in the submission bundle (``trusted_modules`` in :mod:`grading.pytest_plugin`), where
+worker in the submission bundle (``trusted_modules`` in :mod:`grading.judge.pytest_plugin`), where
 they register themselves with :func:`probe` and :func:`stand_in` before student code loads.
 
 Student code runs only inside :func:`student_code` blocks, after which the libraries are restored
-(:mod:`grading.integrity`); facts are read through the model's own registries and exact types, not
-through methods a student class could override.
+(:mod:`grading.worker.integrity`); facts are read through the model's own registries and exact
+types, not through methods a student class could override.
 """
 
 from __future__ import annotations
@@ -24,14 +25,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from grading import integrity, tripwires
+from grading.worker import integrity, tripwires
 
 #: Trusted stand-ins the judge may swap in for a student function of the same name (the
-#: ``references`` of :meth:`grading.student.StudentProcess.call`), so that a task is graded on its
-#: own and a mistake in an earlier task is not counted twice; registered with :func:`stand_in`.
+#: ``references`` of :meth:`grading.judge.student.StudentProcess.call`), so that a task is graded on
+#: its own and a mistake in an earlier task is not counted twice; registered with :func:`stand_in`.
 REFERENCES: dict[str, Callable[..., Any]] = {}
 
-#: The probes a hidden test may run by name (:meth:`grading.student.StudentProcess.probe`),
+#: The probes a hidden test may run by name (:meth:`grading.judge.student.StudentProcess.probe`),
 #: registered with :func:`probe`; each is called as ``probe(namespace, **kwargs)``.
 PROBES: dict[str, Callable[..., Any]] = {}
 
@@ -45,10 +46,10 @@ def probe(function: Callable[..., Any]) -> Callable[..., Any]:
 def stand_in(function: Callable[..., Any]) -> Callable[..., Any]:
     """Register ``function`` as the trusted stand-in for the student function of its name.
 
-    Returns it wired (:func:`grading.tripwires.wired`): the grader's swap runs it unrecorded, but
-    student code that calls it directly (kept from a swap: the registry and the trusted modules
+    Returns it wired (:func:`grading.worker.tripwires.wired`): the grader's swap runs it unrecorded,
+    but student code that calls it directly (kept from a swap: the registry and the trusted modules
     are not listed in the worker's ``sys.modules``) is recorded as ``grader:<name>``, and that
-    costs the task (:class:`grading.student.LibraryUsed`).
+    costs the task (:class:`grading.judge.student.LibraryUsed`).
     """
     guarded = tripwires.wired(f"{tripwires.GRADER_CODE}{function.__name__}", function)
     REFERENCES[function.__name__] = guarded
@@ -73,7 +74,7 @@ def lookup(namespace: dict, name: str) -> Any:
 @contextmanager
 def student_code() -> Iterator[None]:
     """Run a block of student code: the library functions it reaches are recorded
-    (:mod:`grading.tripwires`), and the guarded libraries are restored when it ends."""
+    (:mod:`grading.worker.tripwires`), and the guarded libraries are restored when it ends."""
     try:
         with tripwires.recording(True):
             yield

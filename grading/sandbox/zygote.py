@@ -1,14 +1,14 @@
 """Sandboxed fork servers for student code: libraries imported once, a process forked each time.
 
-A fresh worker (:mod:`grading.worker`) spends seconds importing torch, numpy, scipy and matplotlib
-before it loads a submission, and a fresh notebook kernel as long again. In a batch
-(:mod:`grading.batch`), each grading process therefore keeps two *zygotes*: processes in the
-sandbox (:mod:`grading.sandbox`, memory capped) that have imported those libraries, one forking a
-worker for each request of the hidden tests, the other forking the notebook's
-kernel (:class:`grading.kernel.SandboxedKernelManager` starts it through :func:`run_kernel`).
-The forked process then starts exactly as a fresh one would (a worker installs its tripwires,
-takes its integrity snapshot and loads the submission; a kernel reads its connection file and
-serves); no student code ever runs in the zygote itself.
+A fresh worker (:mod:`grading.worker.main`) spends seconds importing torch, numpy, scipy and
+matplotlib before it loads a submission, and a fresh notebook kernel as long again. In a batch
+(:mod:`grading.batch.command`), each grading process therefore keeps two *zygotes*: processes in the
+sandbox (:mod:`grading.sandbox.bubblewrap`, memory capped) that have imported those libraries, one
+forking a worker for each request of the hidden tests, the other forking the notebook's
+kernel (:class:`grading.pipeline.kernel.SandboxedKernelManager` starts it through
+:func:`run_kernel`). The forked process then starts exactly as a fresh one would (a worker installs
+its tripwires, takes its integrity snapshot and loads the submission; a kernel reads its connection
+file and serves); no student code ever runs in the zygote itself.
 
 Isolation between the students who share a zygote, one after another:
 
@@ -49,8 +49,8 @@ from typing import BinaryIO, NoReturn
 import psutil
 
 from grading import preloads
-from grading.processes import die_with_parent
-from grading.sandbox import ENVIRONMENT, WORKSPACE_SOURCE, Sandbox
+from grading.sandbox.bubblewrap import ENVIRONMENT, WORKSPACE_SOURCE, Sandbox
+from grading.sandbox.processes import die_with_parent
 
 
 @dataclass(frozen=True)
@@ -218,8 +218,8 @@ class Zygote:
 
 
 class ForkedWorker:
-    """A worker forked by the zygote, as :class:`grading.student.StudentProcess` drives it: its
-    channel (``stdin``, ``stdout``), its process id on this machine (for its CPU time), ``kill``
+    """A worker forked by the zygote, as :class:`grading.judge.student.StudentProcess` drives it:
+    its channel (``stdin``, ``stdout``), its process id on this machine (for its CPU time), ``kill``
     and ``wait``, like a ``subprocess.Popen``."""
 
     def __init__(self, connection: socket.socket, zygote_pid: int, pid: int, pipes: tuple) -> None:
@@ -359,9 +359,9 @@ def run_kernel(address: str, connection_file: str) -> int:
     process's folder, with this process's environment and standard streams; wait for it to end
     and return its exit code. Killing this process kills the kernel.
 
-    The kernel manager starts this (``python -m grading.zygote kernel ADDRESS FILE``) in place of
-    ``python -m ipykernel_launcher -f FILE``; it runs outside the sandbox and no student code
-    runs in it.
+    The kernel manager starts this (``python -m grading.sandbox.zygote kernel ADDRESS FILE``) in
+    place of ``python -m ipykernel_launcher -f FILE``; it runs outside the sandbox and no student
+    code runs in it.
     """
     die_with_parent()  # the grading process that started it
     request = {
@@ -396,7 +396,7 @@ def _become_worker(fds: list[int], request: dict) -> NoReturn:
     code = 1
     try:
         _take_over(fds, request["cwd"])
-        from grading import worker
+        from grading.worker import main as worker
 
         worker.serve(Path(request["bundle"]))
         code = 0
@@ -450,7 +450,7 @@ def _empty(folder: Path, keep: set[Path] = frozenset()) -> None:
 def _bring(work: Path, paths: list[str]) -> None:
     """Replace the work folder's contents (the sandbox's size-capped copy) with copies of
     ``paths`` (files or folders in it) taken from the work folder itself, which the sandbox shows
-    read-only at :data:`~grading.sandbox.WORKSPACE_SOURCE`."""
+    read-only at :data:`~grading.sandbox.bubblewrap.WORKSPACE_SOURCE`."""
     _empty(work)
     for path in map(Path, paths):
         source = WORKSPACE_SOURCE / path.relative_to(work)
@@ -502,7 +502,7 @@ def serve(role: str, listener_fd: int, confined: bool) -> None:
     for name in ROLES[role].preload:
         importlib.import_module(name)
     if role == "worker":
-        from grading import integrity
+        from grading.worker import integrity
 
         integrity.settle()  # torch's one-time changes, made once here rather than in every worker
     _prctl(_PR_SET_DUMPABLE, 0)

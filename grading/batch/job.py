@@ -5,7 +5,8 @@ course checkout at the same path). It carries the submission's files and a grade
 assignment but no student, builds a scratch course from them next to the real course's
 configuration, ``source/`` and hidden tests, runs nbgrader's own autograde pipeline there (the
 sandboxed kernel and the hidden tests), and returns the autograded notebooks as data. It never
-touches the real gradebook: the coordinator (:mod:`grading.batch`) replays the result into it.
+touches the real gradebook: the coordinator (:mod:`grading.batch.command`) replays the result into
+it.
 
 The autograde itself runs in a child forked from a server that has already imported nbgrader and
 the grader (a ``multiprocessing`` fork server, shared by the worker's threads), so a job does not
@@ -28,8 +29,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading import preloads, zygote
-from grading.processes import die_with_parent
+from grading import preloads
+from grading.sandbox import zygote
+from grading.sandbox.processes import die_with_parent
 
 EXCEPTION_LINE = re.compile(r"^\s*(?:[\w]+\.)*(\w+(?:Error|Exception): .*)$")
 
@@ -59,8 +61,9 @@ class Job:
         assignment: the assignment id.
         student: the student id.
         files: the submission folder's files, by path relative to it.
-        gradebook: an SQLite gradebook with the assignment (see :func:`grading.batch.template`).
-        timeout: seconds the autograde may take before it is killed.
+        gradebook: an SQLite gradebook with the assignment (see
+        :func:`grading.batch.command.template`). timeout: seconds the autograde may take before it
+        is killed.
     """
 
     course_root: str
@@ -113,7 +116,7 @@ def _zygote(course_root: str, role: str) -> zygote.Zygote:
     key = (threading.get_ident(), course_root, role)
     if key not in _zygotes:
         from grading.course import load_config
-        from grading.sandbox import Sandbox
+        from grading.sandbox.bubblewrap import Sandbox
 
         _zygotes[key] = zygote.Zygote(Sandbox(config=load_config(Path(course_root))), role)
         atexit.register(_zygotes[key].close)
@@ -172,7 +175,8 @@ def forget_nanny_tuning() -> None:
 
 
 def run(job: Job) -> JobResult:
-    """Autograde ``job``'s submission in a scratch course; the Dask task of :mod:`grading.batch`."""
+    """Autograde ``job``'s submission in a scratch course; the Dask task of
+    :mod:`grading.batch.command`."""
     started = time.monotonic()
     forget_nanny_tuning()  # before the fork server and the zygotes start
     scratch = Path(tempfile.mkdtemp(prefix=f"grading-{job.student}-"))

@@ -1,17 +1,18 @@
 """The student worker: runs the submitted cells in a fresh interpreter and answers the judge.
 
-Started by :class:`grading.student.StudentProcess` as ``python -I -m grading.worker BUNDLE``. The
-bundle (JSON) holds the trusted preamble (the notebook's locked import cell, taken from the
-gradebook) and the student's solution cells. Requests and replies travel over private copies of
-stdin/stdout (:mod:`grading.wire`); the student's own prints, reads and warnings go to
-``/dev/null``, so ``input()`` fails at once instead of hanging.
+Started by :class:`grading.judge.student.StudentProcess` as ``python -I -m grading.worker.main
+BUNDLE``. The bundle (JSON) holds the trusted preamble (the notebook's locked import cell, taken
+from the gradebook) and the student's solution cells. Requests and replies travel over private
+copies of stdin/stdout (:mod:`grading.protocol.wire`); the student's own prints, reads and warnings
+go to ``/dev/null``, so ``input()`` fails at once instead of hanging.
 
 Before the submission loads, the worker loads the assignment's trusted ``modules`` (its probes and
-stand-ins, which register themselves in :mod:`grading.probes`), wires the library functions the
-bundle lists in ``tripwires`` (:mod:`grading.tripwires`), arms the watches on the other routes to
-them (:mod:`grading.guards`, kept during each request that names a ``ban``) and snapshots the
-libraries its trusted code relies on (:mod:`grading.integrity`); it restores them each time student
-code returns, and every reply lists what had to be restored under ``tampered``.
+stand-ins, which register themselves in :mod:`grading.worker.probes`), wires the library functions
+the bundle lists in ``tripwires`` (:mod:`grading.worker.tripwires`), arms the watches on the other
+routes to them (:mod:`grading.worker.guards`, kept during each request that names a ``ban``) and
+snapshots the libraries its trusted code relies on (:mod:`grading.worker.integrity`); it restores
+them each time student code returns, and every reply lists what had to be restored under
+``tampered``.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from grading import guards, integrity, probes, tripwires, wire
-from grading.messages import Bundle, CallResult, Request, TrustedModule
-from grading.probes import lookup
+from grading.protocol import wire
+from grading.protocol.messages import Bundle, CallResult, Request, TrustedModule
+from grading.worker import guards, integrity, probes, tripwires
+from grading.worker.probes import lookup
 from helpers.library_use import internals_used
 
 CELL_FILENAME_PREFIX = "<cell "
@@ -53,9 +55,9 @@ def load_trusted(modules: list[TrustedModule]) -> list[types.ModuleType]:
 def graders_modules(trusted: list[types.ModuleType]) -> list[str]:
     """The names in ``sys.modules`` of the grader's own code in this process: its package, the
     assignment's trusted modules, and ``__main__`` (this worker, or the zygote it was forked from).
-    They are unlisted before student code loads (:func:`grading.integrity.unlist`), so that student
-    code reaches the grader's switches and records only through Python's internals, which the
-    guards watch (docs/THREAT_MODEL.md)."""
+    They are unlisted before student code loads (:func:`grading.worker.integrity.unlist`), so that
+    student code reaches the grader's switches and records only through Python's internals, which
+    the guards watch (docs/THREAT_MODEL.md)."""
     package = probes.__name__.partition(".")[0]
     own = [name for name in sys.modules if name.partition(".")[0] == package]
     return [*own, *(module.__name__ for module in trusted), "__main__"]
@@ -103,7 +105,7 @@ def load(bundle: Bundle, announce: Callable[[str], None]) -> tuple[dict, dict[st
 
 def note_internals(code: Any, request: Request) -> None:
     """In a guarded request, record the names of Python's internals the student's function or
-    class (and the helpers it calls) uses (:mod:`grading.guards`)."""
+    class (and the helpers it calls) uses (:mod:`grading.worker.guards`)."""
     if "ban" in request:
         for name in internals_used(code):
             tripwires.note(guards.INTERNALS + name)

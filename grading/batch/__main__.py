@@ -1,0 +1,5 @@
+"""``python -m grading.batch``: the batch command (:func:`grading.batch.command.cli`)."""
+
+from grading.batch.command import cli
+
+cli()

@@ -1,0 +1,2 @@
+"""The messages between the processes and their data-only encoding (JSON and ``.npy``; never
+pickle)."""
