@@ -338,7 +338,9 @@ def main(
 
 def cli() -> None:
     """``python -m grading.batch ASSIGNMENT [--jobs N] [--student S] [--scheduler ADDRESS]``."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m grading.batch", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("assignment", help="assignment id")
     parser.add_argument("--jobs", type=int, help="parallel jobs on this machine (default: cores)")
     parser.add_argument("--student", action="append", default=[], help="grade only this student")
