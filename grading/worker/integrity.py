@@ -262,9 +262,8 @@ class _Namespaces:
 
     def __init__(self, namespaces: list[_Namespace]) -> None:
         self.namespaces = namespaces
-        self._views = [
-            vars(ns.owner) for ns in namespaces
-        ]  # live: a module's dict, a class's proxy
+        # Live views: a module's dict, a class's mapping proxy.
+        self._views = [vars(ns.owner) for ns in namespaces]
         self._known = [ns.known for ns in namespaces]
         entries = [
             (view.get, name, value)
@@ -340,12 +339,16 @@ class Guard:
         self._tampered += [name for name in changed if name not in self._tampered]
         return changed
 
-    def unlist(self, name: str, replacement: ModuleType | None) -> None:
-        """Forget ``sys.modules[name]`` (or expect ``replacement`` there) from now on."""
-        if replacement is None:
-            self._sys_modules.pop(name, None)
-        else:
-            self._sys_modules[name] = replacement
+    def unlist(self, names: Iterable[str]) -> None:
+        """Take the modules ``names`` out of ``sys.modules`` (``__main__`` is replaced by an empty
+        module of that name, which libraries expect to find), and restore that ``sys.modules``
+        from now on."""
+        for name in names:
+            if name == "__main__":
+                sys.modules[name] = ModuleType(name)
+            else:
+                sys.modules.pop(name, None)
+        self._sys_modules = dict(sys.modules)
 
     def take_tampered(self) -> list[str]:
         """The names restored since the last call, in the order they were first found."""
@@ -383,18 +386,12 @@ def arm(trusted: list[ModuleType] = ()) -> None:
 
 
 def unlist(names: Iterable[str]) -> None:
-    """Take the modules ``names`` out of ``sys.modules`` and out of the snapshot of it (call after
-    :func:`arm`); ``__main__`` is replaced by an empty module of that name, which libraries expect
-    to find. Code that looks one of them up by name then finds nothing, and code that imports one
-    gets a fresh copy, whose state nothing of the grader reads; the live modules stay guarded."""
-    stand_in = {"__main__": ModuleType("__main__")}
-    for name in names:
-        if name in stand_in:
-            sys.modules[name] = stand_in[name]
-        else:
-            sys.modules.pop(name, None)
-        if _guard is not None:
-            _guard.unlist(name, stand_in.get(name))
+    """Take the modules ``names`` out of ``sys.modules`` and out of the snapshot of it (after
+    :func:`arm`, before student code loads: see :meth:`Guard.unlist`). Code that looks one of them
+    up by name then finds nothing, and code that imports one gets a fresh copy, whose state nothing
+    of the grader reads; the live modules stay guarded."""
+    if _guard is not None:
+        _guard.unlist(names)
 
 
 def restore() -> None:

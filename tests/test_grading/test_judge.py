@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from grading.judge.run import preload, start_judge
+from grading.protocol.messages import ReportEntry
 
 CELLS = (
     "import time\n"
@@ -21,20 +24,25 @@ def test_busy(student):
 '''
 
 
+def judge_cells(tests: Path, modules: list[str]) -> tuple[list[ReportEntry], str]:
+    """The report and output of a judge running ``modules`` of ``tests`` on :data:`CELLS`."""
+    return start_judge(
+        {"preamble": [], "cells": [{"grade_id": "cells", "source": CELLS}]},
+        tests=tests,
+        modules=modules,
+        task_timeout=10.0,
+        task_wall_timeout=60.0,
+        timeout=120.0,
+    ).result()
+
+
 @pytest.mark.usefixtures("forked_workers")
 def test_a_module_marked_cpu_limit_gives_each_call_that_much_cpu_time(tmp_path):
     (tmp_path / "test_unmarked.py").write_text(TEST)
     (tmp_path / "test_marked.py").write_text(
         "import pytest\npytestmark = pytest.mark.cpu_limit(0.5)\n" + TEST
     )
-    entries, output = start_judge(
-        {"preamble": [], "cells": [{"grade_id": "cells", "source": CELLS}]},
-        tests=tmp_path,
-        modules=["test_unmarked", "test_marked"],
-        task_timeout=10.0,
-        task_wall_timeout=60.0,
-        timeout=120.0,
-    ).result()
+    entries, output = judge_cells(tmp_path, ["test_unmarked", "test_marked"])
     outcomes = {entry["module"]: (entry["outcome"], entry.get("message", "")) for entry in entries}
     assert outcomes["test_unmarked"][0] == "passed", (
         f"expected the call to pass within --task-timeout 10, got {outcomes}\n{output[-2000:]}"
@@ -76,14 +84,7 @@ def test_a_worker_zygote_that_cannot_serve_is_named_in_the_report(tmp_path, fork
     (tmp_path / "test_unmarked.py").write_text(TEST)
     forked_workers.stop()
     try:
-        entries, output = start_judge(
-            {"preamble": [], "cells": [{"grade_id": "cells", "source": CELLS}]},
-            tests=tmp_path,
-            modules=["test_unmarked"],
-            task_timeout=10.0,
-            task_wall_timeout=60.0,
-            timeout=120.0,
-        ).result()
+        entries, output = judge_cells(tmp_path, ["test_unmarked"])
     finally:
         forked_workers.ensure()
     assert [entry["outcome"] for entry in entries] == ["passed"], f"got {entries}\n{output[-2000:]}"
