@@ -193,23 +193,19 @@ def run(job: Job) -> JobResult:
         )
         child.start()
         child.join(job.timeout)
+        lost = None
         if child.is_alive():
             os.killpg(child.pid, 9)
             child.join()
+            lost = f"grading did not finish within {job.timeout:g} s; the job was stopped"
+        elif not (scratch / "result.json").is_file():
+            lost = f"the grading process ended with exit code {child.exitcode}"
+        if lost is not None:
             return JobResult(
                 job.student,
                 graded=False,
                 lost=True,
-                error=f"grading did not finish within {job.timeout:g} s; the job was stopped",
-                log=_read(scratch / "output.txt"),
-                seconds=time.monotonic() - started,
-            )
-        if not (scratch / "result.json").is_file():
-            return JobResult(
-                job.student,
-                graded=False,
-                lost=True,
-                error=f"the grading process ended with exit code {child.exitcode}",
+                error=lost,
                 log=_read(scratch / "output.txt"),
                 seconds=time.monotonic() - started,
             )
