@@ -16,29 +16,30 @@ from tests_paths import ASSIGNMENT, ASSIGNMENTS, ROOT
 
 from grading.course import copy_course
 from grading.judge.student import ZYGOTE_FAILURES
-from grading.sandbox import zygote
 from grading.sandbox.bubblewrap import Sandbox
+from grading.sandbox.zygote.owner import Zygote
+from grading.sandbox.zygote.roles import WORKER
 from grading.submissions import read, solution_sources
 
 
 @pytest.fixture(scope="session")
-def worker_zygote() -> Iterator[zygote.Zygote]:
+def worker_zygote() -> Iterator[Zygote]:
     """One worker zygote in the course's sandbox for the session (forking a worker takes 0.2 s
     where a fresh one spends 4 s importing torch)."""
-    keeper = zygote.Zygote(Sandbox())
+    keeper = Zygote(Sandbox())
     yield keeper
     keeper.close()
 
 
 @pytest.fixture
 def forked_workers(
-    worker_zygote: zygote.Zygote, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
-) -> Iterator[zygote.Zygote]:
+    worker_zygote: Zygote, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Zygote]:
     """The test's student workers are forked by the session's zygote, as in a batch (which names
     it in the environment); the zygote is returned. The test fails if a worker had to start fresh
     because the zygote could not serve (unless it is marked ``zygote_may_fail``)."""
     before = len(ZYGOTE_FAILURES)
-    monkeypatch.setenv(zygote.WORKER.address_variable, worker_zygote.ensure())
+    monkeypatch.setenv(WORKER.address_variable, worker_zygote.ensure())
     yield worker_zygote
     failures = ZYGOTE_FAILURES[before:]
     if request.node.get_closest_marker("zygote_may_fail") is None:

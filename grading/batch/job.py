@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grading import preloads
-from grading.sandbox import zygote
 from grading.sandbox.processes import die_with_parent
+from grading.sandbox.zygote.owner import Zygote
+from grading.sandbox.zygote.roles import KERNEL, WORKER
 
 EXCEPTION_LINE = re.compile(r"^\s*(?:[\w]+\.)*(\w+(?:Error|Exception): .*)$")
 
@@ -106,10 +107,10 @@ def _fork_server() -> multiprocessing.context.BaseContext:
 
 
 #: This process's zygotes, one per thread, course and role (see :func:`_zygote`).
-_zygotes: dict[tuple[int, str, str], zygote.Zygote] = {}
+_zygotes: dict[tuple[int, str, str], Zygote] = {}
 
 
-def _zygote(course_root: str, role: str) -> zygote.Zygote:
+def _zygote(course_root: str, role: str) -> Zygote:
     """The ``role`` zygote of this thread's jobs on the course at ``course_root``, confined as
     the course configures its sandbox; a thread runs one job at a time, so what its zygotes fork
     for one job never overlaps with another job's."""
@@ -118,7 +119,7 @@ def _zygote(course_root: str, role: str) -> zygote.Zygote:
         from grading.course import load_config
         from grading.sandbox.bubblewrap import Sandbox
 
-        _zygotes[key] = zygote.Zygote(Sandbox(config=load_config(Path(course_root))), role)
+        _zygotes[key] = Zygote(Sandbox(config=load_config(Path(course_root))), role)
         atexit.register(_zygotes[key].close)
     return _zygotes[key]
 
@@ -180,11 +181,11 @@ def run(job: Job) -> JobResult:
     started = time.monotonic()
     forget_nanny_tuning()  # before the fork server and the zygotes start
     scratch = Path(tempfile.mkdtemp(prefix=f"grading-{job.student}-"))
-    kernels = _zygote(job.course_root, "kernel")
+    kernels = _zygote(job.course_root, KERNEL.name)
     try:
         zygotes = {
-            zygote.ROLES[role].address_variable: _zygote(job.course_root, role).ensure()
-            for role in ("worker", "kernel")
+            role.address_variable: _zygote(job.course_root, role.name).ensure()
+            for role in (WORKER, KERNEL)
         }
         lay_out(job, scratch, kernels.work)
         child = _fork_server().Process(

@@ -27,9 +27,10 @@ from typing import Any
 
 from grading.protocol import wire
 from grading.protocol.messages import Bundle, Reply
-from grading.sandbox import zygote
 from grading.sandbox.bubblewrap import Sandbox
 from grading.sandbox.processes import tree_cpu_seconds
+from grading.sandbox.zygote import client as zygote_client
+from grading.sandbox.zygote.roles import WORKER, work_folder
 from grading.worker import guards, tripwires
 from grading.worker import main as worker
 
@@ -103,13 +104,13 @@ class StudentProcess:
         self.wall_timeout = wall_timeout
         self.load_timeout = load_timeout
         self.sandbox = sandbox
-        self._zygote = os.environ.get(zygote.WORKER.address_variable)
+        self._zygote = os.environ.get(WORKER.address_variable)
         self._workdir = tempfile.TemporaryDirectory(
-            prefix="ex-student-", dir=zygote.work_folder(self._zygote) if self._zygote else None
+            prefix="ex-student-", dir=work_folder(self._zygote) if self._zygote else None
         )
         self._bundle = bundle
         self._bundle_path = Path(self._workdir.name) / "bundle.json"
-        self._process: subprocess.Popen | zygote.ForkedWorker | None = None
+        self._process: subprocess.Popen | zygote_client.ForkedWorker | None = None
         self._excluded: dict[str, str] = {}
         self._tampered: list[str] = []
         self._zygote_failure: str | None = None
@@ -147,7 +148,7 @@ class StudentProcess:
         cwd.mkdir(exist_ok=True)
         if self._zygote:
             try:
-                self._process = zygote.spawn(self._zygote, self._bundle_path, cwd)
+                self._process = zygote_client.spawn(self._zygote, self._bundle_path, cwd)
                 return
             except (OSError, RuntimeError, EOFError, ValueError) as error:
                 self._zygote_failed(f"{type(error).__name__}: {error}")
@@ -168,7 +169,7 @@ class StudentProcess:
         )
 
     def _kill(self) -> None:
-        if isinstance(self._process, zygote.ForkedWorker):
+        if isinstance(self._process, zygote_client.ForkedWorker):
             self._process.kill()  # and whatever it left in the zygote's sandbox
         elif self._process is not None and self._process.poll() is None:
             os.killpg(self._process.pid, signal.SIGKILL)

@@ -22,9 +22,10 @@ from nbformat.notebooknode import NotebookNode, from_dict
 from nbgrader.preprocessors import Execute
 from traitlets import Float, default
 
-from grading.sandbox import zygote
 from grading.sandbox.bubblewrap import Sandbox
 from grading.sandbox.processes import tree_cpu_seconds
+from grading.sandbox.zygote import client as zygote_client
+from grading.sandbox.zygote.roles import KERNEL, START_TIMEOUT, work_folder
 
 #: Seconds between two readings of the kernel's CPU time while a cell runs.
 CPU_POLL_INTERVAL = 0.25
@@ -79,13 +80,13 @@ class SandboxedKernelManager(AsyncKernelManager):
         command, kw = await super()._async_pre_start_kernel(**kw)
         folder = Path(kw.get("cwd") or os.getcwd()).resolve()
         connection = Path(self.connection_file).resolve()
-        address = os.environ.get(zygote.KERNEL.address_variable)
+        address = os.environ.get(KERNEL.address_variable)
         self._zygote_pid = None
-        if address and folder.is_relative_to(zygote.work_folder(address).resolve()):
-            self._zygote_pid = zygote.ping(address, wait=zygote.START_TIMEOUT)
+        if address and folder.is_relative_to(work_folder(address).resolve()):
+            self._zygote_pid = zygote_client.ping(address, wait=START_TIMEOUT)
         if self._zygote_pid is not None:
             # -P: the notebook's folder, where this client starts, must not shadow ``grading``.
-            forked = [sys.executable, "-P", "-m", zygote.__name__, "kernel", address]
+            forked = [sys.executable, "-P", "-m", zygote_client.__name__, address]
             return [*forked, str(connection)], kw
         # The kernel cannot see its parent's PID from inside the sandbox's PID namespace, so it must
         # not poll it (it would exit at once); the sandbox ends it with its parent instead.

@@ -15,7 +15,12 @@ import signal
 
 import psutil
 
+_PR_SET_DUMPABLE = 4
 _PR_SET_PDEATHSIG = 1
+
+
+def _prctl(option: int, value: int) -> None:
+    ctypes.CDLL(None, use_errno=True).prctl(option, value)
 
 
 def tree_cpu_seconds(pid: int) -> float:
@@ -39,4 +44,10 @@ def tree_cpu_seconds(pid: int) -> float:
 def die_with_parent() -> None:
     """Have the kernel kill this process when its parent dies (Linux; a ``preexec_fn``), so that
     a grading job killed from outside leaves no judge or worker behind."""
-    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def undumpable() -> None:
+    """Make this process undumpable (Linux): a process without capabilities, such as one it
+    forks, can then neither trace it nor read its memory."""
+    _prctl(_PR_SET_DUMPABLE, 0)

@@ -11,14 +11,14 @@ import pytest
 from grading import preloads
 from grading.batch import job
 from grading.judge import run as judge
-from grading.sandbox import zygote
+from grading.sandbox.zygote import roles
 from grading.worker import integrity
 
 LISTS = {
     "the judge preloads": preloads.JUDGE,
     "the job fork server preloads": preloads.JOB,
-    "the worker zygote preloads": zygote.WORKER.preload,
-    "the kernel zygote preloads": zygote.KERNEL.preload,
+    "the worker zygote preloads": roles.WORKER.preload,
+    "the kernel zygote preloads": roles.KERNEL.preload,
     "the integrity restore guards": [m for m in integrity.GUARDED_MODULES if m != "__main__"],
 }
 

@@ -11,8 +11,9 @@ from workers import start
 
 from grading.judge import student
 from grading.judge.student import StudentError, StudentTimeout
-from grading.sandbox import zygote
 from grading.sandbox.bubblewrap import Sandbox
+from grading.sandbox.zygote.owner import Zygote
+from grading.sandbox.zygote.roles import KERNEL
 
 CELLS = {
     "cells": (
@@ -122,8 +123,8 @@ def test_a_zygote_that_cannot_serve_is_reported_and_workers_start_fresh(owner, c
 def kernels():
     """A kernel zygote in the course's sandbox, named in the environment as the batch does."""
     monkeypatch = pytest.MonkeyPatch()
-    keeper = zygote.Zygote(Sandbox(), "kernel")
-    monkeypatch.setenv(zygote.KERNEL.address_variable, keeper.ensure())
+    keeper = Zygote(Sandbox(), KERNEL.name)
+    monkeypatch.setenv(KERNEL.address_variable, keeper.ensure())
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     yield keeper
     monkeypatch.undo()
@@ -131,7 +132,7 @@ def kernels():
 
 
 def execute(
-    keeper: zygote.Zygote, folder: str, *sources: str, files: dict[str, str] | None = None
+    keeper: Zygote, folder: str, *sources: str, files: dict[str, str] | None = None
 ) -> list[list[dict]]:
     """Run a notebook of ``sources`` in ``folder`` of the zygote's work folder, beside ``files``
     (name: text); each cell's outputs."""
