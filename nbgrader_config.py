@@ -36,7 +36,7 @@ c.SandboxedExecute.total_timeout = 30.0
 c.Autograde.sanitize_preprocessors = sanitize_preprocessors()
 c.OverwriteCells.add_missing_cells = True
 
-# Hidden tests run outside the student's kernel (grading/pipeline/preprocessors.py).
+# Hidden tests run outside the student's kernel (grading/pipeline/preprocessors/hidden_tests.py).
 c.Autograde.autograde_preprocessors = autograde_preprocessors()
 c.RunHiddenTests.tests_directory = str(COURSE_ROOT / "grader_tests")
 c.RunHiddenTests.preamble_cells = ["imports"]

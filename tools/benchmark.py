@@ -41,7 +41,7 @@ from grading import COURSE_ROOT, course
 from grading.batch import command as batch
 from grading.judge.run import preload, start_judge
 from grading.pipeline.kernel import SandboxedKernelManager
-from grading.pipeline.preprocessors import submission_bundle
+from grading.pipeline.preprocessors.hidden_tests import submission_bundle
 from grading.samples import plan
 from grading.sandbox.bubblewrap import Sandbox
 from grading.submissions import fill, grade_id, read, solution_sources

@@ -1,11 +1,12 @@
 """The class report: how a class did on an assignment, for the instructor.
 
 Read from the gradebook (each student's score, each task's score) and from the autograded
-notebooks (each hidden test's outcome, which :class:`grading.pipeline.preprocessors.RunHiddenTests`
-records in its cell's metadata). Written next to ``grades.csv`` as ``report-<assignment>.csv`` (one
-row per task and per hidden test) and ``report-<assignment>.png`` (the score histogram, each task's
-mean score, and the hidden tests the fewest students passed). ``grading.batch.command`` writes it
-after each batch; ``make report`` (``python -m grading.batch.report ASSIGNMENT``) regenerates it.
+notebooks (each hidden test's outcome, which the autograde pipeline records in its cell's metadata,
+:data:`grading.protocol.messages.OUTCOMES`). Written next to ``grades.csv`` as
+``report-<assignment>.csv`` (one row per task and per hidden test) and ``report-<assignment>.png``
+(the score histogram, each task's mean score, and the hidden tests the fewest students passed).
+``grading.batch.command`` writes it after each batch; ``make report``
+(``python -m grading.batch.report ASSIGNMENT``) regenerates it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
 
 from grading import course
-from grading.pipeline.preprocessors import OUTCOMES
+from grading.protocol.messages import OUTCOMES
 
 #: Hidden tests shown in the picture, hardest first.
 HARDEST_SHOWN = 12

@@ -20,12 +20,9 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from grading.pipeline.kernel import SandboxedExecute
-from grading.pipeline.preprocessors import (
-    OUTCOMES,
-    RunHiddenTests,
-    StartHiddenTests,
-    autograde_preprocessors,
-)
+from grading.pipeline.preprocessors.hidden_tests import RunHiddenTests, StartHiddenTests
+from grading.pipeline.preprocessors.steps import autograde_preprocessors
+from grading.protocol.messages import OUTCOMES
 
 
 class ReplayResults(NbGraderPreprocessor):
@@ -73,7 +70,7 @@ class ReplayResults(NbGraderPreprocessor):
 
 def replay_preprocessors() -> list[type]:
     """The autograde pipeline with :class:`ReplayResults` in place of the kernel and the hidden
-    tests (:func:`grading.pipeline.preprocessors.autograde_preprocessors`)."""
+    tests (:func:`grading.pipeline.preprocessors.steps.autograde_preprocessors`)."""
     steps = autograde_preprocessors()
     graded_by_the_job = (StartHiddenTests, SandboxedExecute, RunHiddenTests)
     position = steps.index(graded_by_the_job[0])

@@ -1,11 +1,13 @@
 """The data that crosses processes while grading, in one place.
 
-The autograde preprocessor (:mod:`grading.pipeline.preprocessors`) writes a :class:`Bundle` for the
-judge; the judge's student handle (:mod:`grading.judge.student`) sends :class:`Request` messages to
-the student worker (:mod:`grading.worker.main`), which answers with :class:`Reply` messages over
-:mod:`grading.protocol.wire`; the judge's pytest plugin (:mod:`grading.judge.pytest_plugin`) reports
-:class:`ReportEntry` lines, which :mod:`grading.judge.run` reads back for the preprocessor. All are
-plain JSON-able dictionaries.
+The autograde preprocessor (:mod:`grading.pipeline.preprocessors.hidden_tests`) writes a
+:class:`Bundle` for the judge; the judge's student handle (:mod:`grading.judge.student`) sends
+:class:`Request` messages to the student worker (:mod:`grading.worker.main`), which answers with
+:class:`Reply` messages over :mod:`grading.protocol.wire`; the judge's pytest plugin
+(:mod:`grading.judge.pytest_plugin`) reports :class:`ReportEntry` lines, which
+:mod:`grading.judge.run` reads back for the preprocessor, and the preprocessor keeps each test's
+:class:`TestOutcome` in the autograded notebook for the class report. All are plain JSON-able
+dictionaries.
 """
 
 from __future__ import annotations
@@ -94,3 +96,16 @@ class ReportEntry(HiddenTest):
     traceback: NotRequired[str]  # of a grader error, for the log
     tampered: NotRequired[list[str]]  # library functions the student's code replaced
     zygote_failure: NotRequired[str]  # why the worker zygote could not serve (fresh workers)
+
+
+#: Cell metadata key under which an autograded notebook keeps each hidden test's outcome, a list of
+#: :class:`TestOutcome` (written by :mod:`grading.pipeline.preprocessors.hidden_tests`, read by the
+#: class report, :mod:`grading.batch.report`).
+OUTCOMES = "hidden_tests"
+
+
+class TestOutcome(TypedDict):
+    """One hidden test's outcome as an autograded notebook keeps it, for the class report."""
+
+    test: str  # its description
+    outcome: Literal["passed", "failed", "skipped"]

@@ -10,7 +10,7 @@ import torch
 from tests_paths import ASSIGNMENT, ROOT
 
 from grading.judge.run import start_judge
-from grading.pipeline.preprocessors import submission_bundle
+from grading.pipeline.preprocessors.hidden_tests import submission_bundle
 from grading.submissions import fill, grade_id, read, solution_sources
 
 HIDDEN = ROOT / "grader_tests" / ASSIGNMENT

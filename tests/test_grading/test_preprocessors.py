@@ -17,8 +17,8 @@ from grading.pipeline.preprocessors import (
     RunHiddenTests,
     StartHiddenTests,
     autograde_preprocessors,
-    verdict,
 )
+from grading.pipeline.preprocessors.verdict import verdict
 
 
 def entry(outcome, message=""):
