@@ -62,9 +62,9 @@ class Job:
         assignment: the assignment id.
         student: the student id.
         files: the submission folder's files, by path relative to it.
-        gradebook: an SQLite gradebook with the assignment (see
-        :func:`grading.batch.command.template`). timeout: seconds the autograde may take before it
-        is killed.
+        gradebook: an SQLite gradebook with the assignment and no student (see
+            :func:`grading.batch.selection.template_gradebook`).
+        timeout: seconds the autograde may take before it is killed.
     """
 
     course_root: str
@@ -98,6 +98,13 @@ class JobResult:
     log: str = ""
     seconds: float = 0.0
     host: str = field(default_factory=socket.gethostname)
+
+    @classmethod
+    def without_verdict(
+        cls, student: str, error: str, log: str = "", seconds: float = 0.0
+    ) -> JobResult:
+        """A lost job: it ended without nbgrader's verdict, for the reason ``error``."""
+        return cls(student, graded=False, lost=True, error=error, log=log, seconds=seconds)
 
 
 def _fork_server() -> multiprocessing.context.BaseContext:
@@ -202,13 +209,8 @@ def run(job: Job) -> JobResult:
         elif not (scratch / "result.json").is_file():
             lost = f"the grading process ended with exit code {child.exitcode}"
         if lost is not None:
-            return JobResult(
-                job.student,
-                graded=False,
-                lost=True,
-                error=lost,
-                log=_read(scratch / "output.txt"),
-                seconds=time.monotonic() - started,
+            return JobResult.without_verdict(
+                job.student, lost, _read(scratch / "output.txt"), time.monotonic() - started
             )
         result = json.loads((scratch / "result.json").read_text())
         log = "\n".join(filter(None, (_read(scratch / "output.txt"), result.get("log"))))
