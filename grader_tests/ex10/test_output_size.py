@@ -7,7 +7,7 @@ import reference
 from library_use import NO_CONVOLUTION
 from thresholds import NUMPY_TASK_CPU_SECONDS
 
-from grading.judge.student import StudentError
+from grading.judge.errors import StudentError
 from helpers.expect import expect_int
 
 pytestmark = [pytest.mark.cpu_limit(NUMPY_TASK_CPU_SECONDS), NO_CONVOLUTION]

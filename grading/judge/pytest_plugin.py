@@ -23,13 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from grading.judge.student import (
-    DEFAULT_TASK_TIMEOUT,
-    DEFAULT_TASK_WALL_TIMEOUT,
-    Ban,
-    StudentError,
-    StudentProcess,
-)
+from grading.judge.bans import Ban
+from grading.judge.errors import StudentError
+from grading.judge.student import DEFAULT_TASK_TIMEOUT, DEFAULT_TASK_WALL_TIMEOUT, StudentProcess
 from grading.protocol.messages import HiddenTest, ReportEntry, TrustedModule
 from grading.sandbox.bubblewrap import Sandbox
 
@@ -111,7 +107,7 @@ def cpu_limit(request: pytest.FixtureRequest) -> Iterator[None]:
 def library_ban(request: pytest.FixtureRequest) -> Iterator[None]:
     """In a test marked ``library_ban(*functions, advice="")`` (or in a module so marked), a call
     into the student's code that reaches one of ``functions`` fails with
-    :class:`grading.judge.student.LibraryUsed`, naming the task."""
+    :class:`grading.judge.errors.LibraryUsed`, naming the task."""
     marker = request.node.get_closest_marker("library_ban")
     if marker is None or "student" not in request.fixturenames:
         yield

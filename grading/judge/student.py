@@ -21,17 +21,17 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grading.judge.bans import Ban, check_calls
+from grading.judge.errors import GraderRequestError, StudentCrashed, StudentError, StudentTimeout
 from grading.protocol import wire
 from grading.protocol.messages import Bundle, Reply
 from grading.sandbox.bubblewrap import Sandbox
 from grading.sandbox.processes import tree_cpu_seconds
 from grading.sandbox.zygote import client as zygote_client
 from grading.sandbox.zygote.roles import WORKER, work_folder
-from grading.worker import guards, tripwires
 from grading.worker import main as worker
 
 LOG = logging.getLogger(__name__)
@@ -44,36 +44,6 @@ DEFAULT_TASK_TIMEOUT = 20.0
 DEFAULT_TASK_WALL_TIMEOUT = 120.0
 #: Seconds between two readings of the worker's CPU time while a request runs.
 POLL_INTERVAL = 0.5
-
-
-class StudentError(Exception):
-    """The student's code failed a request; the message is meant for the student."""
-
-
-class StudentTimeout(StudentError):
-    """The student's code did not answer within the time limit."""
-
-
-class StudentCrashed(StudentError):
-    """The process running the student's code ended."""
-
-
-class LibraryUsed(StudentError):
-    """The student's code called a library function the task asks them to write by hand."""
-
-
-class GraderRequestError(RuntimeError):
-    """The worker has no such probe or stand-in: the hidden test's mistake, not the student's."""
-
-
-@dataclass(frozen=True)
-class Ban:
-    """Library functions (dotted names, wired as tripwires) that the requests of ``task`` must not
-    reach; ``advice`` says what to do instead."""
-
-    task: str
-    functions: frozenset[str]
-    advice: str = ""
 
 
 class StudentProcess:
@@ -215,8 +185,8 @@ class StudentProcess:
 
     def request(self, op: str, name: str, what: str, **fields: Any) -> Any:
         """Send one request and return the decoded value, or raise :class:`StudentError`
-        (:class:`LibraryUsed` when student code reached a function of the current :attr:`ban`, or
-        called one of the grader's stand-ins itself).
+        (:class:`~grading.judge.errors.LibraryUsed` when student code reached a function of the
+        current :attr:`ban`, or called one of the grader's stand-ins itself).
 
         Raises:
             GraderRequestError: the worker has no such probe or stand-in.
@@ -242,7 +212,7 @@ class StudentProcess:
             raise
         if not reply["ok"] and reply.get("grader_error"):
             raise GraderRequestError(reply["error"])
-        self._check_ban(what, reply.get("library_calls", []))
+        check_calls(self.ban, what, reply.get("library_calls", []))
         if not reply["ok"]:
             message = reply["error"]
             if reply.get("missing_name") and self.load_errors:
@@ -251,46 +221,10 @@ class StudentProcess:
             raise StudentError(message)
         return wire.decode(reply["value"])
 
-    def _check_ban(self, what: str, library_calls: list[str]) -> None:
-        """Raise :class:`LibraryUsed` when the request's record shows the grader's own code called,
-        or, under a ban, a process or thread started, the interpreter's internals reached, or a
-        banned function or operation called."""
-
-        def recorded(prefix: str) -> list[str]:
-            return [call.removeprefix(prefix) for call in library_calls if call.startswith(prefix)]
-
-        if borrowed := recorded(tripwires.GRADER_CODE):
-            raise LibraryUsed(
-                f"while {what}, your code called the grader's own {borrowed[0]}, so it earns no "
-                "credit"
-            )
-        if self.ban is None:
-            return
-        task = self.ban.task
-        if started := recorded(guards.PROCESS):
-            raise LibraryUsed(
-                f"your code started {started[0]} while {what}; the grader cannot watch what that "
-                f"computes, so task {task} earns no credit when it does"
-            )
-        if internals := recorded(guards.INTERNALS):
-            raise LibraryUsed(
-                f"while {what}, your code reached into Python's internals ({internals[0]}), where "
-                f"the grader cannot watch it, so task {task} earns no credit"
-            )
-        if banned := [call for call in library_calls if call in self.ban.functions]:
-            called = banned[0]
-            if called.startswith(guards.ATEN):
-                called += " (a PyTorch operation, through whichever function)"
-            advice = f"; {self.ban.advice}" if self.ban.advice else ""
-            raise LibraryUsed(
-                f"while {what}, your code called {called}, which task {task} asks you to write "
-                f"yourself, so it earns no credit{advice}"
-            )
-
     @contextlib.contextmanager
     def banning(self, ban: Ban) -> Iterator[None]:
         """Within the block, a request whose student code reaches a function of ``ban`` raises
-        :class:`LibraryUsed`."""
+        :class:`~grading.judge.errors.LibraryUsed`."""
         outer, self.ban = self.ban, ban
         try:
             yield

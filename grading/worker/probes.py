@@ -49,7 +49,7 @@ def stand_in(function: Callable[..., Any]) -> Callable[..., Any]:
     Returns it wired (:func:`grading.worker.tripwires.wired`): the grader's swap runs it unrecorded,
     but student code that calls it directly (kept from a swap: the registry and the trusted modules
     are not listed in the worker's ``sys.modules``) is recorded as ``grader:<name>``, and that
-    costs the task (:class:`grading.judge.student.LibraryUsed`).
+    costs the task (:class:`grading.judge.errors.LibraryUsed`).
     """
     guarded = tripwires.wired(f"{tripwires.GRADER_CODE}{function.__name__}", function)
     REFERENCES[function.__name__] = guarded

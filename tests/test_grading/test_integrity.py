@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 from workers import start
 
-from grading.judge.student import Ban, LibraryUsed, StudentProcess
+from grading.judge.bans import Ban
+from grading.judge.errors import LibraryUsed
+from grading.judge.student import StudentProcess
 from grading.worker import tripwires
 
 #: Workers are forked by a zygote, as in a batch (fresh ones are tested by the nbgrader runs).

@@ -19,7 +19,8 @@ import pytest
 from kernels import execute as run_notebook
 from tests_paths import ROOT
 
-from grading.judge.student import StudentError, StudentProcess
+from grading.judge.errors import StudentError
+from grading.judge.student import StudentProcess
 from grading.sandbox import cgroups
 from grading.sandbox.bubblewrap import Sandbox, SandboxUnavailable
 from helpers.mnist import EMBEDDED_FILE_NAME, RAW_FILES

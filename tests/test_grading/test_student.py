@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from workers import start
 
-from grading.judge.student import GraderRequestError, StudentCrashed, StudentError, StudentTimeout
+from grading.judge.errors import GraderRequestError, StudentCrashed, StudentError, StudentTimeout
 
 #: Workers are forked by a zygote, as in a batch (fresh ones are tested by the nbgrader runs).
 pytestmark = pytest.mark.usefixtures("forked_workers")

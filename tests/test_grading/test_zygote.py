@@ -10,7 +10,7 @@ from kernels import execute as run_notebook
 from workers import start
 
 from grading.judge import student
-from grading.judge.student import StudentError, StudentTimeout
+from grading.judge.errors import StudentError, StudentTimeout
 from grading.sandbox.bubblewrap import Sandbox
 from grading.sandbox.zygote.owner import Zygote
 from grading.sandbox.zygote.roles import KERNEL
