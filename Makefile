@@ -90,7 +90,7 @@ test: setup setup-browser  ## every test: unit tests, the nbgrader runs, the bro
 
 test-fast: setup  ## the tests that start neither nbgrader nor a browser (the inner loop; < 2 min)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest tests/test_grading tests/test_helpers tests/test_packaging -m "not slow"
+	$(BIN)/python -m pytest tests/unit -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from accounts import (
+
+from support.accounts import (
     Student,
     build_wheel,
     jupyter_paths,
@@ -20,10 +21,10 @@ from accounts import (
     students_environment,
     unavailable,
 )
-from conftest import Course
-from lab_server import LabServer, start_lab
-from pages import NEEDS_BROWSER, browser, page, playwright, screenshot  # noqa: F401
-from tests_paths import ASSIGNMENT, ROOT
+from support.courses import Course
+from support.lab_server import LabServer, start_lab
+from support.pages import NEEDS_BROWSER, playwright, screenshot
+from support.paths import ASSIGNMENT, ROOT
 
 pytestmark = NEEDS_BROWSER
 

@@ -12,20 +12,18 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from conftest import Course
-from lab_server import LabServer, start_lab
-from pages import (  # noqa: F401
+
+from grading.submissions import solution_sources
+from support.courses import Course
+from support.lab_server import LabServer, start_lab
+from support.pages import (
     NEEDS_BROWSER,
-    browser,
     code_cell,
     open_notebook,
-    page,
     playwright,
     run_cell,
     screenshot,
 )
-
-from grading.submissions import solution_sources
 
 pytestmark = NEEDS_BROWSER
 

@@ -13,21 +13,19 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from conftest import Course
-from lab_server import LabServer, start_lab
-from pages import (  # noqa: F401
+
+from grading.submissions import fill, solution_sources
+from support.courses import Course
+from support.lab_server import LabServer, start_lab
+from support.pages import (
     NEEDS_BROWSER,
-    browser,
     code_cell,
     open_notebook,
-    page,
     playwright,
     run_cell,
     screenshot,
 )
-from tests_paths import ASSIGNMENT
-
-from grading.submissions import fill, solution_sources
+from support.paths import ASSIGNMENT
 
 pytestmark = NEEDS_BROWSER
 

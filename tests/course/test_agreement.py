@@ -17,12 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from conftest import Course
-from corpus import CORPORA, LIBRARY_STUDENT, student_of
-from public_checks import public_verdicts
-from tests_paths import ASSIGNMENTS
 
 from grading.submissions import solution_sources
+from support.corpus import CORPORA, LIBRARY_STUDENT, student_of
+from support.courses import Course
+from support.paths import ASSIGNMENTS
+from support.public_checks import public_verdicts
 
 #: (assignment, variant) -> why its public check cannot fail while the hidden tests do.
 KNOWN_TRAPS: dict[tuple[str, str], str] = {}

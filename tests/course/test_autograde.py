@@ -4,8 +4,9 @@ for every assignment's corpus (:mod:`corpus`)."""
 from __future__ import annotations
 
 import pytest
-from corpus import CORPORA, LIBRARY_STUDENT, MALFORMED, student_of
-from tests_paths import ASSIGNMENTS
+
+from support.corpus import CORPORA, LIBRARY_STUDENT, MALFORMED, student_of
+from support.paths import ASSIGNMENTS
 
 
 def cases(kind: str) -> list[tuple[str, str]]:

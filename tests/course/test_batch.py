@@ -15,10 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import Course, corpus_submissions
-from tests_paths import ASSIGNMENT
 
 from grading.submissions import fill, solution_sources
+from support.courses import Course, corpus_submissions
+from support.paths import ASSIGNMENT
 
 #: Students of the graded batch that are also graded serially, one of each kind.
 COMPARED = ("solution", "unchanged_release", "wrong_1", "alternative_a", "truncated")

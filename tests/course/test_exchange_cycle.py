@@ -20,13 +20,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from accounts import Student, build_wheel, shared_folder, students_environment, unavailable
-from conftest import Course
-from leaks import hidden_lines, leaked, page_text
-from tests_paths import ASSIGNMENT, ROOT
 
 from grading.samples import plan
 from grading.submissions import fill, read, solution_sources
+from support.accounts import Student, build_wheel, shared_folder, students_environment, unavailable
+from support.courses import Course
+from support.leaks import hidden_lines, leaked, page_text
+from support.paths import ASSIGNMENT, ROOT
 
 pytestmark = pytest.mark.slow
 

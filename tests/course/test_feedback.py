@@ -6,8 +6,8 @@ import csv
 import html
 import io
 
-from leaks import hidden_lines, leaked, page_text
-from tests_paths import ASSIGNMENT
+from support.leaks import hidden_lines, leaked, page_text
+from support.paths import ASSIGNMENT
 
 
 def test_leak_check_finds_a_planted_hidden_line():

@@ -16,15 +16,14 @@ import threading
 from collections.abc import Iterator
 from typing import NamedTuple
 
-import hostile_ex10
 import nbformat
-import outside
 import pytest
-from conftest import Course
-from hostile import CASES, FAULTS, LISTENER_PORT, TAMPERING, Case
-from tests_paths import ROOT
 
 from grading.submissions import fill, solution_sources
+from support import hostile_ex10, outside
+from support.courses import Course
+from support.hostile import CASES, FAULTS, LISTENER_PORT, TAMPERING, Case
+from support.paths import ROOT
 
 #: Tighter kernel limits than the course's, so that the hanging cases take seconds, not minutes:
 #: the honest ex09 student's slowest notebook cell takes about 3 s and the whole notebook about 4 s

@@ -7,7 +7,8 @@ import shutil
 import nbclient
 import nbformat
 import pytest
-from tests_paths import ASSIGNMENTS, ROOT
+
+from support.paths import ASSIGNMENTS, ROOT
 
 
 def run(notebook_dir, tmp_path, monkeypatch):

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import Course
-from leaks import hidden_lines, leaked
-from tests_paths import ASSIGNMENTS, ROOT
+
+from support.courses import Course
+from support.leaks import hidden_lines, leaked
+from support.paths import ASSIGNMENTS, ROOT
 
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 
 import pytest
-from conftest import Course
 from nbgrader.utils import parse_utc
-from tests_paths import ASSIGNMENT, ASSIGNMENTS, ROOT
 
 from grading import demo, samples
+from support.courses import Course
+from support.paths import ASSIGNMENT, ASSIGNMENTS, ROOT
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests_paths import ROOT
+from support.paths import ROOT
 
 #: The interpreter a student account can run.
 SYSTEM_PYTHON = Path("/usr/bin/python3")

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import nbformat
 import numpy as np
 from nbformat import NotebookNode
-from tests_paths import ROOT
 
 from grading.worker import guards, probes, tripwires
+from support.paths import ROOT
 
 HIDDEN = "../../../grader_tests/ex09/test_conv1d.py"  # from autograde/<student>/ex09/
 

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from tests_paths import ROOT
+
+from support.paths import ROOT
 
 GRADING = ROOT / "grading"
 

@@ -6,7 +6,7 @@ import html
 import json
 import re
 
-from tests_paths import ROOT
+from support.paths import ROOT
 
 SIGNATURE_OPENING = re.compile(r"(def|class) \w+\(")
 

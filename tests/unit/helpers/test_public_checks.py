@@ -6,10 +6,10 @@ earns nothing, or the student's earlier function at fault (run as a student runs
 from __future__ import annotations
 
 import pytest
-from public_checks import public_verdicts
-from tests_paths import ASSIGNMENTS, ROOT
 
 from grading.submissions import read, solution_sources
+from support.paths import ASSIGNMENTS, ROOT
+from support.public_checks import public_verdicts
 
 
 def notebooks(assignment: str):

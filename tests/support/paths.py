@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 #: The assignment whose corpus of submissions the course tests grade.
 ASSIGNMENT = "ex09"
 #: Every assignment of the course (a folder of source/ with a notebook of its name).

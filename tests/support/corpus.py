@@ -13,11 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import nbformat
-import variants
-import variants_ex10
 from nbformat import NotebookNode
 
 from grading.submissions import fill
+from support import variants, variants_ex10
 
 #: Students whose notebooks nbgrader cannot read.
 MALFORMED = {"truncated": lambda text: text[: len(text) // 2].encode(), "empty": lambda text: b""}

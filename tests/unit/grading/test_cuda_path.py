@@ -7,11 +7,11 @@ import sys
 
 import pytest
 import torch
-from tests_paths import ASSIGNMENT, ROOT
 
 from grading.judge.run import start_judge
 from grading.pipeline.preprocessors.hidden_tests import submission_bundle
 from grading.submissions import fill, grade_id, read, solution_sources
+from support.paths import ASSIGNMENT, ROOT
 
 HIDDEN = ROOT / "grader_tests" / ASSIGNMENT
 

@@ -5,15 +5,14 @@ may call ``F.conv2d`` next to tasks that must not, and training that can run for
 
 from __future__ import annotations
 
-from hostile import Case, cell_with_id, graded_cell
-
 from grading.worker import probes
+from support.hostile import Case, cell_with_id, graded_cell
 
 #: Reaches for the grader's stand-ins from the student's own functions: through the trusted
 #: module in ``sys.modules`` and through the registry, which the worker does not list
 #: (:func:`grading.worker.integrity.unlist`); where neither is found it falls back to an answer that
 #: is plainly wrong. (A stand-in kept from the grader's swap is recorded when called: no ex10 task
-#: graded after the transposed convolution could use one; ``tests/test_grading/test_integrity.py``.)
+#: graded after the transposed convolution could use one; ``tests/unit/grading/test_integrity.py``.)
 BORROWS_STAND_INS = """
 import sys
 

@@ -8,7 +8,8 @@ import sys
 
 import numpy as np
 import pytest
-from tests_paths import ROOT
+
+from support.paths import ROOT
 
 HIDDEN = ROOT / "grader_tests" / "ex09"
 MODULES = ("models", "probes", "reference", "thresholds", "stand_ins")

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from workers import start
 
 from grading.judge.bans import Ban
 from grading.judge.errors import LibraryUsed
 from grading.judge.student import StudentProcess
 from grading.worker import tripwires
+from support.student_workers import start
 
 #: Workers are forked by a zygote, as in a batch (fresh ones are tested by the nbgrader runs).
 pytestmark = pytest.mark.usefixtures("forked_workers")

@@ -6,14 +6,14 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from kernels import execute as run_notebook
-from workers import start
 
 from grading.judge import student
 from grading.judge.errors import StudentError, StudentTimeout
 from grading.sandbox.bubblewrap import Sandbox
 from grading.sandbox.zygote.owner import Zygote
 from grading.sandbox.zygote.roles import KERNEL
+from support.kernels import execute as run_notebook
+from support.student_workers import start
 
 CELLS = {
     "cells": (

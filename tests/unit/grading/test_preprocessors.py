@@ -9,7 +9,6 @@ import time
 import nbformat
 from nbformat.notebooknode import from_dict
 from nbgrader.preprocessors import Execute, LimitOutput, SaveAutoGrades
-from tests_paths import ROOT
 
 from grading.pipeline.kernel import SandboxedExecute
 from grading.pipeline.preprocessors import (
@@ -19,6 +18,7 @@ from grading.pipeline.preprocessors import (
     autograde_preprocessors,
 )
 from grading.pipeline.preprocessors.verdict import verdict
+from support.paths import ROOT
 
 
 def entry(outcome, message=""):

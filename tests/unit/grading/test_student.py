@@ -9,9 +9,9 @@ import time
 
 import numpy as np
 import pytest
-from workers import start
 
 from grading.judge.errors import GraderRequestError, StudentCrashed, StudentError, StudentTimeout
+from support.student_workers import start
 
 #: Workers are forked by a zygote, as in a batch (fresh ones are tested by the nbgrader runs).
 pytestmark = pytest.mark.usefixtures("forked_workers")

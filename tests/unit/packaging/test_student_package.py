@@ -11,11 +11,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from accounts import build_wheel, students_environment
-from leaks import hidden_lines, leaked
-from tests_paths import ROOT
 
 from grading.submissions import grade_id, read, solution_sources
+from support.accounts import build_wheel, students_environment
+from support.leaks import hidden_lines, leaked
+from support.paths import ROOT
 
 #: Folders of the course that must not reach students.
 PRIVATE = ("grading/", "grader_tests/", "source/", "tests/", "samples/")

@@ -6,10 +6,9 @@ from __future__ import annotations
 import ast
 import re
 
-from tests_paths import ROOT
-
 from grading import course
 from grading.submissions import grade_id, read
+from support.paths import ROOT
 
 
 def task_names(assignment: str) -> set[str]:

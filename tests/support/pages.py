@@ -1,21 +1,21 @@
 """What the browser tests share: Debian's ``chromium`` (``make setup-browser``) driven by
 Playwright, pages with a generous timeout, and screenshots in ``artifacts/browser/``.
 
-Test modules import the ``browser`` and ``page`` fixtures and the notebook actions from here and
-mark themselves with :data:`NEEDS_BROWSER`, which skips them, saying why, where no browser is
-installed.
+Test modules import the notebook actions from here and mark themselves with :data:`NEEDS_BROWSER`,
+which skips them, saying why, where no browser is installed; the ``browser`` and ``page`` fixtures
+are in ``tests/browser/conftest.py``.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from lab_server import LabServer
-from tests_paths import ROOT
+
+from support.lab_server import LabServer
+from support.paths import ROOT
 
 try:
     from playwright import sync_api as playwright
@@ -30,22 +30,6 @@ NEEDS_BROWSER = [
 ]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 TIMEOUT_MS = 120_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser) -> Iterator:
-    context = browser.new_context(viewport={"width": 1200, "height": 1600})
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
 
 
 def screenshot(target, name: str) -> Path:

@@ -14,16 +14,16 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import outside
 import pytest
-from kernels import execute as run_notebook
-from tests_paths import ROOT
 
 from grading.judge.errors import StudentError
 from grading.judge.student import StudentProcess
 from grading.sandbox import cgroups
 from grading.sandbox.bubblewrap import Sandbox, SandboxUnavailable
 from helpers.mnist import EMBEDDED_FILE_NAME, RAW_FILES
+from support import outside
+from support.kernels import execute as run_notebook
+from support.paths import ROOT
 
 
 def run_confined(
