@@ -12,8 +12,9 @@ In one run, on a temporary copy of the course:
    ``grading.batch.command`` with 1 and with 2 jobs; marks must agree.
 
 Prints the figures, one section per assignment, and writes them to ``docs/PERFORMANCE.md`` with
-the machine they were taken on. Usage: ``python tools/benchmark.py [--assignment ID ...]``
-(default: every assignment; ``make benchmark``).
+the machine they were taken on; the report's hand-written comparisons of revisions (from the
+heading :data:`KEPT_HEADING` on) are kept. Usage: ``python tools/benchmark.py [--assignment ID
+...]`` (default: every assignment; ``make benchmark``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ from grading.sandbox.bubblewrap import Sandbox
 from grading.submissions import fill, grade_id, read, solution_sources
 
 REPORT = COURSE_ROOT / "docs" / "PERFORMANCE.md"
+#: Where the report's hand-written part starts (figures of two revisions taken the same day), which
+#: a new run keeps below its own figures.
+KEPT_HEADING = "## Comparisons between revisions"
 
 
 def seconds(action) -> float:
@@ -291,9 +295,12 @@ def main(*, assignments: list[str] | None = None) -> dict[str, dict[str, float]]
     figures = {name: benchmark(name, say) for name in assignments or course.assignments()}
     machine = f"{platform.node()}: {os.cpu_count()} cores, {platform.machine()}, Python "
     machine += f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}"
+    previous = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
+    kept = previous[previous.index(KEPT_HEADING) :] if KEPT_HEADING in previous else ""
     REPORT.write_text(
         "# Performance\n\nWritten by `make benchmark` (`tools/benchmark.py`); taken on "
-        f"{machine}.\n\n" + "\n".join(lines) + "\n"
+        f"{machine}.\n\n" + "\n".join(lines) + "\n" + (f"\n{kept}" if kept else ""),
+        encoding="utf-8",
     )
     return figures
 
