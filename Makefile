@@ -13,7 +13,7 @@ NBGRADER := $(BIN)/nbgrader
 # nbgrader runs `alembic` and `jupyter` from PATH: use the ones of .venv.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup setup-browser release publish roster due-dates collect autograde report feedback return-feedback export demo lab test test-fast lint format benchmark \
+.PHONY: setup setup-browser release publish roster due-dates collect autograde report feedback return-feedback serve-feedback export demo lab test test-fast lint format benchmark \
 	samples student-package clean
 
 setup: $(STAMP)  ## create .venv from the pinned dependencies (does nothing when up to date)
@@ -51,11 +51,15 @@ due-dates: setup  ## import due dates: name,duedate (nbgrader db assignment impo
 	$(NBGRADER) db assignment import $(DUE_DATES)
 
 collect: setup  ## the exchange -> submitted/ (nbgrader collect; keeps each latest submission)
+	$(BIN)/python -m grading.gradebook_lock make collect
 	$(call each,$(NBGRADER) collect $$a --update)
 
 JOBS ?= $(shell nproc)
 autograde: setup  ## submitted/ -> autograde/ in parallel (JOBS=N; SCHEDULER=tcp://HOST:8786 for Dask)
 	$(call each,$(BIN)/python -m grading.batch $$a --jobs $(JOBS) $(if $(SCHEDULER),--scheduler $(SCHEDULER)))
+
+serve-feedback: setup  ## grade each submission as it arrives and release its feedback (ASSIGNMENT=ex09 for one; JOBS, SCHEDULER)
+	$(BIN)/python -m grading.service $(ASSIGNMENT) --jobs $(JOBS) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 report: setup  ## gradebook + autograde/ -> report-<assignment>.csv and .png (the class report)
 	$(call each,$(BIN)/python -m grading.batch.report $$a)

@@ -35,21 +35,18 @@ from grading.batch.intake import intake
 from grading.batch.job import Job, JobResult, run
 from grading.batch.recording import Recorder
 from grading.batch.selection import (
-    files_of,
+    job_timeout,
+    jobs_for,
     pending_students,
     registered,
-    submission_folder,
     submitted_students,
     template_gradebook,
 )
 from grading.batch.summary import Outcome, Progress, print_summary
-from grading.pipeline.preprocessors.hidden_tests import RunHiddenTests
+from grading.gradebook_lock import refusal
 
 if TYPE_CHECKING:
     from distributed import Client
-
-#: Seconds a job may take on top of the hidden tests' own limit (nbgrader, the kernel's start).
-JOB_MARGIN = 300.0
 
 
 def register(root: Path, coursedir: CourseDirectory, assignment: str, out: TextIO) -> bool:
@@ -69,24 +66,6 @@ def register(root: Path, coursedir: CourseDirectory, assignment: str, out: TextI
             f"nbgrader generate_assignment {assignment} failed:\n{released.get('error')}", file=out
         )
     return bool(released["success"])
-
-
-def jobs_for(
-    coursedir: CourseDirectory, assignment: str, students: list[str], scratch: Path, timeout: float
-) -> list[Job]:
-    """One job per student: the submission's files, and the course's gradebook without students."""
-    template = template_gradebook(coursedir, scratch)
-    return [
-        Job(
-            course_root=str(Path(coursedir.root).resolve()),
-            assignment=assignment,
-            student=student,
-            files=files_of(submission_folder(coursedir, assignment, student)),
-            gradebook=template,
-            timeout=timeout,
-        )
-        for student in students
-    ]
 
 
 def grade(client: Client, jobs: list[Job], recorder: Recorder, log: TextIO) -> list[Outcome]:
@@ -144,6 +123,9 @@ def main(
     """
     out = out or sys.stdout
     warnings.filterwarnings("ignore", module="nbgrader.api")  # SQLAlchemy warnings
+    if why := refusal(root, "grading.batch"):
+        print(why, file=out)
+        return 2
     config = course.load_config(root)
     coursedir = CourseDirectory(config=config)
     if not register(root, coursedir, assignment, out):
@@ -159,9 +141,9 @@ def main(
         return 1 if outcomes else 0
 
     log_path = Path(coursedir.root) / f"autograde-{assignment}.log"
-    timeout = RunHiddenTests(config=config).judge_timeout + JOB_MARGIN
     with tempfile.TemporaryDirectory(prefix="grading-batch-") as scratch, log_path.open("a") as log:
-        batch = jobs_for(coursedir, assignment, pending, Path(scratch), timeout)
+        template = template_gradebook(coursedir, Path(scratch))
+        batch = jobs_for(coursedir, assignment, pending, template, job_timeout(config))
         recorder = Recorder(root, Path(scratch))
         client, local = cluster(scheduler, jobs or os.cpu_count() or 1)
         try:

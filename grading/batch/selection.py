@@ -1,4 +1,4 @@
-"""Which submissions a batch grades, and what a job takes from the course to grade one."""
+"""Which submissions a batch grades, and the jobs that grade them (what each takes along)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,13 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.utils import parse_utc
+from traitlets.config import Config
+
+from grading.batch.job import Job
+from grading.pipeline.preprocessors.hidden_tests import RunHiddenTests
+
+#: Seconds a job may take on top of the hidden tests' own limit (nbgrader, the kernel's start).
+JOB_MARGIN = 300.0
 
 
 def registered(coursedir: CourseDirectory, assignment: str) -> bool:
@@ -90,3 +97,31 @@ def files_of(folder: Path) -> dict[str, bytes]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
+
+
+def job_timeout(config: Config) -> float:
+    """Seconds a grading job may take under the course's ``config``: the hidden tests' own limit
+    (``RunHiddenTests.judge_timeout``) and a margin."""
+    return RunHiddenTests(config=config).judge_timeout + JOB_MARGIN
+
+
+def jobs_for(
+    coursedir: CourseDirectory,
+    assignment: str,
+    students: list[str],
+    template: bytes,
+    timeout: float,
+) -> list[Job]:
+    """One job per student: the submission's files, the course's gradebook without students
+    (``template``, :func:`template_gradebook`) and the job's time limit (:func:`job_timeout`)."""
+    return [
+        Job(
+            course_root=str(Path(coursedir.root).resolve()),
+            assignment=assignment,
+            student=student,
+            files=files_of(submission_folder(coursedir, assignment, student)),
+            gradebook=template,
+            timeout=timeout,
+        )
+        for student in students
+    ]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from nbgrader.converters import Autograde
-from nbgrader.preprocessors import Execute, OverwriteCells
+from nbgrader.converters import Autograde, GenerateFeedback
+from nbgrader.preprocessors import Execute, GetGrades, OverwriteCells
 
 from grading.pipeline.kernel import SandboxedExecute
 from grading.pipeline.preprocessors.hidden_tests import RunHiddenTests, StartHiddenTests
 from grading.pipeline.preprocessors.output_size import CapOutputSize
+from grading.pipeline.preprocessors.scores_only import KeepScoresOnly
 from grading.pipeline.preprocessors.unknown_cells import DropUnknownGradeCells
 
 
@@ -35,4 +36,12 @@ def autograde_preprocessors() -> list[type]:
         RunHiddenTests,
         CapOutputSize,
     ]
+    return steps
+
+
+def scores_only_feedback_preprocessors() -> list[type]:
+    """nbgrader's feedback steps with :class:`KeepScoresOnly` right after ``GetGrades`` (which
+    reads the scores it keeps)."""
+    steps = list(GenerateFeedback.class_traits()["preprocessors"].default())
+    steps.insert(steps.index(GetGrades) + 1, KeepScoresOnly)
     return steps

@@ -13,10 +13,12 @@ from nbgrader.preprocessors import Execute, LimitOutput, SaveAutoGrades
 from grading.pipeline.kernel import SandboxedExecute
 from grading.pipeline.preprocessors import (
     CapOutputSize,
+    KeepScoresOnly,
     RunHiddenTests,
     StartHiddenTests,
     autograde_preprocessors,
 )
+from grading.pipeline.preprocessors.hidden_tests import write_verdict
 from grading.pipeline.preprocessors.verdict import verdict
 from support.paths import ROOT
 
@@ -93,6 +95,27 @@ def test_huge_outputs_are_cut_with_a_note():
     assert "image/png" not in image.data and "removed" in image.data["text/plain"], (
         f"got {image.data}"
     )
+
+
+def test_scores_only_feedback_keeps_the_score_and_hides_the_verdicts():
+    test_cell = from_dict(
+        {
+            "cell_type": "code",
+            "metadata": {"nbgrader": {"grade": True, "solution": False, "points": 3}},
+            "source": "",
+            "outputs": [],
+        }
+    )
+    write_verdict(
+        test_cell, [entry("passed"), entry("failed", "expected 1, got 2"), entry("passed")]
+    )
+    cell, _ = KeepScoresOnly().preprocess_cell(test_cell, {}, 0)
+    shown = "".join(output.get("text", "") for output in cell.outputs)
+    assert "expected 1, got 2" not in shown and "a passed test" not in shown, (
+        f"expected the hidden tests' verdicts hidden, got {shown!r}"
+    )
+    results = [o.data["text/plain"] for o in cell.outputs if o.output_type == "execute_result"]
+    assert results == ["2"], f"expected the cell's score, 2 points, kept, got {results}"
 
 
 def test_a_cell_past_its_cpu_limit_is_interrupted_and_later_cells_still_run(tmp_path):

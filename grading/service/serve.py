@@ -1,0 +1,305 @@
+"""The service's loop: look at the exchange, decide each submission's fate, grade, publish.
+
+Each student's submissions of an assignment are taken one at a time, oldest first (collecting one
+into ``submitted/`` while another of the same student is graded would mix them up); different
+students are graded side by side, as many as the cluster has job slots. The gradebook is written
+here alone, one result at a time (:class:`grading.batch.recording.Recorder`).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.coursedir import CourseDirectory
+
+from grading import course
+from grading.batch.cluster import cluster
+from grading.batch.job import JobResult, run
+from grading.batch.recording import Recorder
+from grading.batch.selection import job_timeout, jobs_for, template_gradebook
+from grading.service import pages
+from grading.service.collect import Collector
+from grading.service.inbox import Arrival, arrivals, inbound
+from grading.service.journal import Entry, Journal
+from grading.service.limits import WINDOW, next_turn
+from grading.service.publish import Publisher
+from grading.service.settings import FeedbackService
+
+if TYPE_CHECKING:
+    from distributed import Future
+
+LOG = logging.getLogger("grading.service")
+
+
+@dataclass
+class Grading:
+    """A submission whose job is running."""
+
+    arrival: Arrival
+    shown: str
+    future: Future
+
+
+def _utc(moment: float) -> datetime:
+    """A Unix time as naive UTC, as nbgrader keeps times."""
+    return datetime.fromtimestamp(moment, UTC).replace(tzinfo=None)
+
+
+class Service:
+    """The feedback service of the course at ``root``.
+
+    Args:
+        root: the course root (its ``nbgrader_config.py``, gradebook and folders).
+        assignments: serve only these (default: every assignment with submissions).
+        jobs: job slots of the local cluster (ignored with ``scheduler``).
+        scheduler: address of an existing Dask scheduler for the jobs.
+    """
+
+    def __init__(
+        self, root: Path, assignments: list[str], jobs: int, scheduler: str | None = None
+    ) -> None:
+        config = course.load_config(root)
+        self.assignments = set(assignments)
+        self.settings = FeedbackService(config=config)
+        self.coursedir = CourseDirectory(config=config)
+        self.inbound = inbound(Path(config.Exchange.root), self.coursedir.course_id)
+        self.collector = Collector(root, config)
+        self.timeout = job_timeout(config)
+        self.journal = Journal(root)
+        self.publisher = Publisher(root)
+        self._scratch = tempfile.TemporaryDirectory(prefix="grading-service-")
+        self.recorder = Recorder(root, Path(self._scratch.name))
+        self.templates: dict[str, bytes] = {}
+        self.running: dict[tuple[str, str], Grading] = {}
+        self.known = {entry.name for entry in self.journal.entries()}
+        self._dues: dict[str, datetime | None] = {}  # read once per look
+        self.client, self.local = cluster(scheduler, jobs)
+
+    def close(self) -> None:
+        """Stop the cluster and remove the scratch folder (jobs still running are lost; a restart
+        grades them again)."""
+        self.client.close()
+        if self.local is not None:
+            self.local.close()
+        self.journal.close()
+        self._scratch.cleanup()
+
+    def serve(self, stop: threading.Event, idle_exit: bool = False) -> None:
+        """Serve until ``stop`` is set (or, with ``idle_exit``, until nothing is left to do)."""
+        self.resume()
+        while not stop.is_set():
+            self.look()
+            self.decide()
+            if not self.running:
+                if idle_exit and not self._waiting():
+                    return
+                stop.wait(self.settings.poll_seconds)
+            else:
+                self.finish(self.settings.poll_seconds)
+
+    def resume(self) -> None:
+        """Take up what a previous run left: a submission it was grading is graded again, one it
+        graded is published."""
+        for entry in self.journal.entries("grading"):
+            self.journal.move(entry.name, "received")
+        for entry in self.journal.entries("graded"):
+            arrival = self._arrival(entry)
+            if arrival is not None:
+                self._publish(arrival, entry, self._shown(arrival))
+
+    def look(self) -> None:
+        """Record the submissions that arrived since the last look; refuse forged ones."""
+        self._dues.clear()  # the instructor may have changed a due date
+        for arrival in arrivals(self.inbound, self.assignments):
+            if arrival.name in self.known:
+                continue
+            self.known.add(arrival.name)
+            if not self.journal.receive(arrival):
+                continue
+            LOG.info("%s %s received %s", arrival.student, arrival.assignment, arrival.name)
+            forged = arrival.forged()
+            if forged:
+                self.journal.move(arrival.name, "rejected", reason=forged)
+                LOG.warning("%s %s rejected: %s", arrival.student, arrival.assignment, forged)
+
+    def decide(self) -> None:
+        """Start, defer or give a receipt to each waiting submission whose student has nothing
+        being graded."""
+        now = time.time()
+        waiting = self.journal.entries("received", "deferred")
+        for key in dict.fromkeys((e.student, e.assignment) for e in waiting):
+            if key not in self.running:
+                self._decide_for([e for e in waiting if (e.student, e.assignment) == key], now)
+
+    def _decide_for(self, entries: list[Entry], now: float) -> None:
+        """The waiting submissions of one student and assignment, oldest first."""
+        received = [e for e in entries if e.state == "received"]
+        for entry in entries:
+            if entry.state == "deferred" and received:
+                self.journal.move(entry.name, "superseded")  # a newer one takes its turn
+        for entry in received:
+            arrival = self._arrival(entry)
+            if arrival is None:
+                continue
+            is_last = entry is received[-1]
+            if not self._defer(arrival, entry, now, last=is_last):
+                self._start(arrival)
+                return
+        deferred = [e for e in entries if e.state == "deferred"]
+        if not received and deferred:
+            entry = deferred[-1]
+            if self._turn_has_come(entry, now):
+                arrival = self._arrival(entry)
+                if arrival is not None:
+                    self._start(arrival)
+
+    def _defer(self, arrival: Arrival, entry: Entry, now: float, last: bool) -> bool:
+        """Give the submission a receipt or a deferral page instead of grading it now; whether it
+        did. A submission that is not the student's last waiting one is superseded."""
+        due = self._due(arrival.assignment)
+        shown = self._shown(arrival)
+        if shown == "receipt" and (due is None or _utc(now) < due):
+            self.collector.collect(arrival)
+            self._page(arrival, pages.receipt(arrival.assignment, arrival.submitted, _utc(now)))
+            self.journal.move(entry.name, "deferred", next_at=due)
+            self._supersede_unless(last, entry)
+            return True
+        graded = self.journal.graded_since(arrival.student, arrival.assignment, now - WINDOW)
+        turn = next_turn(graded, now, self.settings.daily_limit)
+        if turn is None:
+            return False
+        self.collector.collect(arrival)
+        limit = self.settings.daily_limit
+        next_at = _utc(turn)
+        self._page(arrival, pages.deferred(arrival.assignment, arrival.submitted, limit, next_at))
+        self.journal.move(entry.name, "deferred", next_at=next_at)
+        LOG.info(
+            "%s %s deferred until %s (daily limit)", arrival.student, arrival.assignment, next_at
+        )
+        self._supersede_unless(last, entry)
+        return True
+
+    def _supersede_unless(self, last: bool, entry: Entry) -> None:
+        if not last:
+            self.journal.move(entry.name, "superseded")
+
+    def _turn_has_come(self, entry: Entry, now: float) -> bool:
+        """Whether a deferred submission is graded now: its time came, or the due date passed and
+        it is the student's last submission before it."""
+        if entry.next_at is not None and _utc(now) >= entry.next_at:
+            return True
+        due = self._due(entry.assignment)
+        return due is not None and _utc(now) >= due and entry.submitted <= due
+
+    def _start(self, arrival: Arrival) -> None:
+        """Collect the submission and send its job to the cluster."""
+        self.collector.collect(arrival)
+        template = self.templates.get(arrival.assignment)
+        if template is None:
+            template = template_gradebook(self.coursedir, Path(self._scratch.name))
+            self.templates[arrival.assignment] = template
+        (job,) = jobs_for(
+            self.coursedir, arrival.assignment, [arrival.student], template, self.timeout
+        )
+        future = self.client.submit(run, job, key=f"feedback-{arrival.name}", pure=False)
+        self.journal.move(arrival.name, "grading")
+        self.running[(arrival.student, arrival.assignment)] = Grading(
+            arrival, self._shown(arrival), future
+        )
+
+    def finish(self, timeout: float) -> None:
+        """Wait up to ``timeout`` seconds for a job to end; record and publish each one that
+        did."""
+        from distributed import wait
+
+        futures = [grading.future for grading in self.running.values()]
+        try:
+            wait(futures, timeout=timeout, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            return
+        for key, grading in list(self.running.items()):
+            if grading.future.done():
+                del self.running[key]
+                self._record(grading)
+
+    def _record(self, grading: Grading) -> None:
+        arrival = grading.arrival
+        try:
+            result = grading.future.result()
+        except Exception as error:  # noqa: BLE001 - a lost job costs only its submission
+            result = JobResult.without_verdict(arrival.student, f"{type(error).__name__}: {error}")
+        outcome = self.recorder.record(arrival.assignment, result)
+        self.journal.move(
+            arrival.name,
+            "graded",
+            graded=time.time(),
+            score=None if outcome.error else outcome.score - outcome.late_penalty,
+            max_score=outcome.max_score,
+            reason=outcome.error,
+        )
+        self._publish(arrival, self.journal.entry(arrival.name), grading.shown)
+
+    def _publish(self, arrival: Arrival, entry: Entry, shown: str) -> None:
+        """Release the graded submission's feedback (or why it could not be graded), and log its
+        line."""
+        if entry.reason:
+            self._page(
+                arrival, pages.not_graded(arrival.assignment, arrival.submitted, entry.reason)
+            )
+        elif shown != "receipt":  # a receipt's page stays until the instructor returns feedback
+            try:
+                self.publisher.graded(arrival, shown)
+            except (RuntimeError, OSError) as error:
+                LOG.error(
+                    "%s %s: feedback not released: %s", arrival.student, arrival.assignment, error
+                )
+        self.journal.move(entry.name, "released", released=time.time())
+        LOG.info("%s", self.journal.entry(entry.name).line())
+
+    def _page(self, arrival: Arrival, html: str) -> None:
+        try:
+            self.publisher.page(arrival, html)
+        except (RuntimeError, OSError) as error:
+            LOG.error("%s %s: page not released: %s", arrival.student, arrival.assignment, error)
+
+    def _arrival(self, entry: Entry) -> Arrival | None:
+        """The journal entry's submission in the exchange; None (and the entry rejected) when it
+        is gone."""
+        path = self.inbound / entry.name
+        if not path.is_dir():
+            self.journal.move(entry.name, "rejected", reason="removed from the exchange")
+            return None
+        return Arrival(entry.name, entry.student, entry.assignment, entry.submitted, path)
+
+    def _shown(self, arrival: Arrival) -> str:
+        """What the submission's feedback shows: the choice for before or after the due date."""
+        due = self._due(arrival.assignment)
+        late = due is not None and arrival.submitted > due
+        return self.settings.after_due if late else self.settings.before_due
+
+    def _due(self, assignment: str) -> datetime | None:
+        """The assignment's due date in the gradebook (naive UTC), if it has one; read once per
+        look at the exchange."""
+        if assignment not in self._dues:
+            with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gradebook:
+                try:
+                    self._dues[assignment] = gradebook.find_assignment(assignment).duedate
+                except MissingEntry:
+                    self._dues[assignment] = None
+        return self._dues[assignment]
+
+    def _waiting(self) -> bool:
+        """Whether a submission waits for a turn that will come without a new one."""
+        now = time.time()
+        return any(
+            self._turn_has_come(entry, now)
+            for entry in self.journal.entries("received", "deferred")
+        )
