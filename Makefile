@@ -50,9 +50,8 @@ DUE_DATES ?= assignments.csv
 due-dates: setup  ## import due dates: name,duedate (nbgrader db assignment import)
 	$(NBGRADER) db assignment import $(DUE_DATES)
 
-collect: setup  ## the exchange -> submitted/ (nbgrader collect; keeps each latest submission)
-	$(BIN)/python -m grading.gradebook_lock make collect
-	$(call each,$(NBGRADER) collect $$a --update)
+collect: setup  ## the exchange -> submitted/ (each student's newest submission, as nbgrader collect --update; never follows links)
+	$(BIN)/python -m grading.service.collect $(ASSIGNMENTS)
 
 JOBS ?= $(shell nproc)
 autograde: setup  ## submitted/ -> autograde/ in parallel (JOBS=N; SCHEDULER=tcp://HOST:8786 for Dask)

@@ -1,16 +1,11 @@
 """One writer of the gradebook: the feedback service holds the course's lock while it runs, and the
-commands that write the gradebook or ``submitted/`` refuse to run beside it.
-
-Usage: ``python -m grading.gradebook_lock [COMMAND]`` exits 1, saying why, while a service holds
-the lock of the course in this folder (the Makefile runs it before ``make collect``; the batch
-command checks it itself).
-"""
+commands that write the gradebook or ``submitted/`` (``make collect``, ``make autograde``) refuse
+to run beside it (:func:`refusal`)."""
 
 from __future__ import annotations
 
 import fcntl
 import os
-import sys
 from pathlib import Path
 from types import TracebackType
 
@@ -87,10 +82,3 @@ def refusal(root: Path, command: str) -> str | None:
         "writer; it collects and grades each submission as it arrives. Stop it first "
         "(systemctl stop cnn-feedback, or kill it: it resumes where it stopped)."
     )
-
-
-if __name__ == "__main__":
-    why = refusal(Path.cwd(), " ".join(sys.argv[1:]) or "this command")
-    if why:
-        print(why, file=sys.stderr)
-        sys.exit(1)

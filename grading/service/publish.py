@@ -1,6 +1,7 @@
 """A submission's feedback, written into the course's ``feedback/`` folder and released to the
 exchange with nbgrader's own ``release_feedback``, under the names of the notebooks the student
-submitted (which ``nbgrader fetch_feedback`` looks for)."""
+submitted (which ``nbgrader fetch_feedback`` looks for). Everything is read from the collected copy
+in ``submitted/``, never from the student's folder in the exchange."""
 
 from __future__ import annotations
 
@@ -25,11 +26,11 @@ class Publisher:
         self.scores_api = course.api(root, scores)
         self.coursedir = self.api.coursedir
 
-    def folder(self, arrival: Arrival) -> Path:
-        """The student's feedback folder of the assignment."""
+    def folder(self, arrival: Arrival, step: str = "feedback") -> Path:
+        """The student's folder of the assignment in ``step`` (``feedback``, ``submitted``)."""
         return Path(
             self.coursedir.format_path(
-                self.coursedir.feedback_directory, arrival.student, arrival.assignment
+                getattr(self.coursedir, f"{step}_directory"), arrival.student, arrival.assignment
             )
         )
 
@@ -46,26 +47,22 @@ class Publisher:
         self._release(arrival)
 
     def page(self, arrival: Arrival, html: str) -> None:
-        """Release ``html`` as the feedback of each notebook of the submission."""
-        folder = self.folder(arrival)
+        """Release ``html`` as the feedback of each notebook of the collected submission."""
+        folder, submitted = self.folder(arrival), self.folder(arrival, "submitted")
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         for key in KEYS:
-            shutil.copy(arrival.path / key, folder / key)
-        for notebook in arrival.path.glob("*.ipynb"):
+            shutil.copy(submitted / key, folder / key)
+        for notebook in submitted.glob("*.ipynb"):
             (folder / f"{notebook.stem}.html").write_text(html, encoding="utf-8")
         self._release(arrival)
 
     def _name_after_submitted(self, arrival: Arrival, folder: Path) -> None:
         """Give each notebook the student submitted under another name (the intake graded a copy
         of it under the assignment's name) the page of the notebook it was graded as."""
-        submitted = Path(
-            self.coursedir.format_path(
-                self.coursedir.submitted_directory, arrival.student, arrival.assignment
-            )
-        )
+        submitted = self.folder(arrival, "submitted")
         graded = {page.stem: (submitted / f"{page.stem}.ipynb") for page in folder.glob("*.html")}
-        for notebook in arrival.path.glob("*.ipynb"):
+        for notebook in submitted.glob("*.ipynb"):
             if notebook.stem in graded:
                 continue
             content = notebook.read_bytes()

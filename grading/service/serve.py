@@ -22,11 +22,12 @@ from nbgrader.coursedir import CourseDirectory
 
 from grading import course
 from grading.batch.cluster import cluster
+from grading.batch.intake import intake
 from grading.batch.job import JobResult, run
 from grading.batch.recording import Recorder
 from grading.batch.selection import job_timeout, jobs_for, template_gradebook
 from grading.service import pages
-from grading.service.collect import Collector
+from grading.service.collect import Collector, UnsafeSubmission
 from grading.service.inbox import Arrival, arrivals, inbound
 from grading.service.journal import Entry, Journal
 from grading.service.limits import WINDOW, next_turn
@@ -67,6 +68,7 @@ class Service:
         self, root: Path, assignments: list[str], jobs: int, scheduler: str | None = None
     ) -> None:
         config = course.load_config(root)
+        self.root = root
         self.assignments = set(assignments)
         self.settings = FeedbackService(config=config)
         self.coursedir = CourseDirectory(config=config)
@@ -127,8 +129,24 @@ class Service:
             LOG.info("%s %s received %s", arrival.student, arrival.assignment, arrival.name)
             forged = arrival.forged()
             if forged:
-                self.journal.move(arrival.name, "rejected", reason=forged)
-                LOG.warning("%s %s rejected: %s", arrival.student, arrival.assignment, forged)
+                self._reject(arrival, forged)
+
+    def _reject(self, arrival: Arrival, why: str) -> None:
+        """Refuse the submission for good (no page: it is not the named student's, or not plain
+        files)."""
+        self.journal.move(arrival.name, "rejected", reason=why)
+        LOG.warning("%s %s rejected: %s", arrival.student, arrival.assignment, why)
+
+    def _collect(self, arrival: Arrival) -> bool:
+        """Collect the submission; False (and it is rejected) when it is not plain files."""
+        try:
+            self.collector.collect(arrival)
+        except UnsafeSubmission as error:
+            self._reject(arrival, str(error))
+            return False
+        for message in intake(self.root, arrival.assignment):
+            LOG.info("%s", message)
+        return True
 
     def decide(self) -> None:
         """Start, defer or give a receipt to each waiting submission whose student has nothing
@@ -163,28 +181,30 @@ class Service:
 
     def _defer(self, arrival: Arrival, entry: Entry, now: float, last: bool) -> bool:
         """Give the submission a receipt or a deferral page instead of grading it now; whether it
-        did. A submission that is not the student's last waiting one is superseded."""
+        did (or refused it). A submission that is not the student's last waiting one is
+        superseded."""
         due = self._due(arrival.assignment)
-        shown = self._shown(arrival)
-        if shown == "receipt" and (due is None or _utc(now) < due):
-            self.collector.collect(arrival)
-            self._page(arrival, pages.receipt(arrival.assignment, arrival.submitted, _utc(now)))
-            self.journal.move(entry.name, "deferred", next_at=due)
+        if self._shown(arrival) == "receipt" and (due is None or _utc(now) < due):
+            next_at = due
+            html = pages.receipt(arrival.assignment, arrival.submitted, _utc(now))
+        else:
+            graded = self.journal.graded_since(arrival.student, arrival.assignment, now - WINDOW)
+            turn = next_turn(graded, now, self.settings.daily_limit)
+            if turn is None:
+                return False
+            next_at = _utc(turn)
+            limit = self.settings.daily_limit
+            html = pages.deferred(arrival.assignment, arrival.submitted, limit, next_at)
+        if self._collect(arrival):
+            self._page(arrival, html)
+            self.journal.move(entry.name, "deferred", next_at=next_at)
+            LOG.info(
+                "%s %s not graded until %s",
+                arrival.student,
+                arrival.assignment,
+                next_at or "the due date",
+            )
             self._supersede_unless(last, entry)
-            return True
-        graded = self.journal.graded_since(arrival.student, arrival.assignment, now - WINDOW)
-        turn = next_turn(graded, now, self.settings.daily_limit)
-        if turn is None:
-            return False
-        self.collector.collect(arrival)
-        limit = self.settings.daily_limit
-        next_at = _utc(turn)
-        self._page(arrival, pages.deferred(arrival.assignment, arrival.submitted, limit, next_at))
-        self.journal.move(entry.name, "deferred", next_at=next_at)
-        LOG.info(
-            "%s %s deferred until %s (daily limit)", arrival.student, arrival.assignment, next_at
-        )
-        self._supersede_unless(last, entry)
         return True
 
     def _supersede_unless(self, last: bool, entry: Entry) -> None:
@@ -201,7 +221,8 @@ class Service:
 
     def _start(self, arrival: Arrival) -> None:
         """Collect the submission and send its job to the cluster."""
-        self.collector.collect(arrival)
+        if not self._collect(arrival):
+            return
         template = self.templates.get(arrival.assignment)
         if template is None:
             template = template_gradebook(self.coursedir, Path(self._scratch.name))
