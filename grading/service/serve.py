@@ -13,11 +13,9 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 
 from grading import course
@@ -30,7 +28,8 @@ from grading.service import pages
 from grading.service.collect import Collector, UnsafeSubmission
 from grading.service.inbox import Arrival, arrivals, inbound
 from grading.service.journal import Entry, Journal
-from grading.service.limits import WINDOW, next_turn
+from grading.service.limits import WINDOW
+from grading.service.policy import Policy
 from grading.service.publish import Publisher
 from grading.service.settings import FeedbackService
 
@@ -47,11 +46,6 @@ class Grading:
     arrival: Arrival
     shown: str
     future: Future
-
-
-def _utc(moment: float) -> datetime:
-    """A Unix time as naive UTC, as nbgrader keeps times."""
-    return datetime.fromtimestamp(moment, UTC).replace(tzinfo=None)
 
 
 class Service:
@@ -72,6 +66,7 @@ class Service:
         self.assignments = set(assignments)
         self.settings = FeedbackService(config=config)
         self.coursedir = CourseDirectory(config=config)
+        self.policy = Policy(self.settings, self.coursedir)
         self.inbound = inbound(Path(config.Exchange.root), self.coursedir.course_id)
         self.collector = Collector(root, config)
         self.timeout = job_timeout(config)
@@ -82,7 +77,6 @@ class Service:
         self.templates: dict[str, bytes] = {}
         self.running: dict[tuple[str, str], Grading] = {}
         self.known = {entry.name for entry in self.journal.entries()}
-        self._dues: dict[str, datetime | None] = {}  # read once per look
         self.client, self.local = cluster(scheduler, jobs)
 
     def close(self) -> None:
@@ -115,11 +109,11 @@ class Service:
         for entry in self.journal.entries("graded"):
             arrival = self._arrival(entry)
             if arrival is not None:
-                self._publish(arrival, entry, self._shown(arrival))
+                self._publish(arrival, entry, self.policy.shown(arrival))
 
     def look(self) -> None:
         """Record the submissions that arrived since the last look; refuse forged ones."""
-        self._dues.clear()  # the instructor may have changed a due date
+        self.policy.refresh()
         for arrival in arrivals(self.inbound, self.assignments):
             if arrival.name in self.known:
                 continue
@@ -127,9 +121,9 @@ class Service:
             if not self.journal.receive(arrival):
                 continue
             LOG.info("%s %s received %s", arrival.student, arrival.assignment, arrival.name)
-            forged = arrival.forged()
-            if forged:
-                self._reject(arrival, forged)
+            refused = arrival.forged() or self.policy.unknown(arrival.student)
+            if refused:
+                self._reject(arrival, refused)
 
     def _reject(self, arrival: Arrival, why: str) -> None:
         """Refuse the submission for good (no page: it is not the named student's, or not plain
@@ -174,7 +168,7 @@ class Service:
         deferred = [e for e in entries if e.state == "deferred"]
         if not received and deferred:
             entry = deferred[-1]
-            if self._turn_has_come(entry, now):
+            if self.policy.turn_has_come(entry, now):
                 arrival = self._arrival(entry)
                 if arrival is not None:
                     self._start(arrival)
@@ -183,18 +177,11 @@ class Service:
         """Give the submission a receipt or a deferral page instead of grading it now; whether it
         did (or refused it). A submission that is not the student's last waiting one is
         superseded."""
-        due = self._due(arrival.assignment)
-        if self._shown(arrival) == "receipt" and (due is None or _utc(now) < due):
-            next_at = due
-            html = pages.receipt(arrival.assignment, arrival.submitted, _utc(now))
-        else:
-            graded = self.journal.graded_since(arrival.student, arrival.assignment, now - WINDOW)
-            turn = next_turn(graded, now, self.settings.daily_limit)
-            if turn is None:
-                return False
-            next_at = _utc(turn)
-            limit = self.settings.daily_limit
-            html = pages.deferred(arrival.assignment, arrival.submitted, limit, next_at)
+        graded = self.journal.graded_since(arrival.student, arrival.assignment, now - WINDOW)
+        held = self.policy.hold(arrival, graded, now)
+        if held is None:
+            return False
+        next_at, html = held
         if self._collect(arrival):
             self._page(arrival, html)
             self.journal.move(entry.name, "deferred", next_at=next_at)
@@ -211,14 +198,6 @@ class Service:
         if not last:
             self.journal.move(entry.name, "superseded")
 
-    def _turn_has_come(self, entry: Entry, now: float) -> bool:
-        """Whether a deferred submission is graded now: its time came, or the due date passed and
-        it is the student's last submission before it."""
-        if entry.next_at is not None and _utc(now) >= entry.next_at:
-            return True
-        due = self._due(entry.assignment)
-        return due is not None and _utc(now) >= due and entry.submitted <= due
-
     def _start(self, arrival: Arrival) -> None:
         """Collect the submission and send its job to the cluster."""
         if not self._collect(arrival):
@@ -233,19 +212,22 @@ class Service:
         future = self.client.submit(run, job, key=f"feedback-{arrival.name}", pure=False)
         self.journal.move(arrival.name, "grading")
         self.running[(arrival.student, arrival.assignment)] = Grading(
-            arrival, self._shown(arrival), future
+            arrival, self.policy.shown(arrival), future
         )
 
     def finish(self, timeout: float) -> None:
         """Wait up to ``timeout`` seconds for a job to end; record and publish each one that
         did."""
         from distributed import wait
+        from distributed.client import FuturesCancelledError
 
         futures = [grading.future for grading in self.running.values()]
         try:
             wait(futures, timeout=timeout, return_when="FIRST_COMPLETED")
         except TimeoutError:
             return
+        except FuturesCancelledError:
+            pass  # a cancelled job is recorded as lost below
         for key, grading in list(self.running.items()):
             if grading.future.done():
                 del self.running[key]
@@ -300,27 +282,10 @@ class Service:
             return None
         return Arrival(entry.name, entry.student, entry.assignment, entry.submitted, path)
 
-    def _shown(self, arrival: Arrival) -> str:
-        """What the submission's feedback shows: the choice for before or after the due date."""
-        due = self._due(arrival.assignment)
-        late = due is not None and arrival.submitted > due
-        return self.settings.after_due if late else self.settings.before_due
-
-    def _due(self, assignment: str) -> datetime | None:
-        """The assignment's due date in the gradebook (naive UTC), if it has one; read once per
-        look at the exchange."""
-        if assignment not in self._dues:
-            with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gradebook:
-                try:
-                    self._dues[assignment] = gradebook.find_assignment(assignment).duedate
-                except MissingEntry:
-                    self._dues[assignment] = None
-        return self._dues[assignment]
-
     def _waiting(self) -> bool:
         """Whether a submission waits for a turn that will come without a new one."""
         now = time.time()
         return any(
-            self._turn_has_come(entry, now)
+            self.policy.turn_has_come(entry, now)
             for entry in self.journal.entries("received", "deferred")
         )
