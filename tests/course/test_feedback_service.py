@@ -90,8 +90,10 @@ def wait_for(check: Callable[[], object], seconds: float, what: str) -> object:
 
 
 def pages_of(student: Student, exchange: str) -> list[str]:
-    """The student's feedback pages after ``nbgrader fetch_feedback``, oldest submission first."""
-    student.nbgrader("fetch_feedback", ASSIGNMENT, "--course", COURSE_ID, exchange)
+    """The student's feedback pages after ``nbgrader fetch_feedback``, oldest submission first
+    (none while nothing was released: nbgrader then says the feedback folder is missing)."""
+    fetch = ("-m", "nbgrader", "fetch_feedback", ASSIGNMENT, "--course", COURSE_ID, exchange)
+    student.run(str(student.python), *fetch, check=False)
     folder = student.home / ASSIGNMENT / "feedback"
     return [page_text(p.read_text()) for p in sorted(folder.glob(f"*/{ASSIGNMENT}.html"))]
 
