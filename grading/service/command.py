@@ -73,10 +73,11 @@ def cli() -> None:
         "--until-idle", action="store_true", help="stop once nothing is left to do (for scripts)"
     )
     args = parser.parse_args()
+    # Its own lines, and only the warnings of nbgrader and Dask, which say much per submission.
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%S"
+        level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%S"
     )
-    logging.getLogger("distributed").setLevel(logging.WARNING)
+    logging.getLogger("grading.service").setLevel(logging.INFO)
     sys.exit(
         main(
             root=Path.cwd(),
