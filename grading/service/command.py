@@ -78,6 +78,7 @@ def cli() -> None:
         level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%S"
     )
     logging.getLogger("grading.service").setLevel(logging.INFO)
+    logging.getLogger("traitlets").setLevel(logging.WARNING)  # nbgrader's API sets INFO
     sys.exit(
         main(
             root=Path.cwd(),
