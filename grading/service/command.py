@@ -52,6 +52,8 @@ def main(
         return 2
     try:
         service = Service(root, assignments, jobs or os.cpu_count() or 1, scheduler)
+        # nbgrader's API loggers start at INFO: one line per file it copies; its results keep them
+        logging.getLogger("traitlets").setLevel(logging.WARNING)
         try:
             service.serve(stop, idle_exit=idle_exit)
         finally:
@@ -78,7 +80,6 @@ def cli() -> None:
         level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%S"
     )
     logging.getLogger("grading.service").setLevel(logging.INFO)
-    logging.getLogger("traitlets").setLevel(logging.WARNING)  # nbgrader's API sets INFO
     sys.exit(
         main(
             root=Path.cwd(),
