@@ -48,6 +48,7 @@ class Run:
     exchange: Path
     ada: Student
     bob: Student
+    cy: Student
     waited: list[float] = field(default_factory=list)  # ada's submissions: submit -> page
     pages: dict[str, list[str]] = field(default_factory=dict)  # each student's pages' text
     log: str = ""
@@ -95,17 +96,29 @@ def pages_of(student: Student, exchange: str) -> list[str]:
     fetch = ("-m", "nbgrader", "fetch_feedback", ASSIGNMENT, "--course", COURSE_ID, exchange)
     student.run(str(student.python), *fetch, check=False)
     folder = student.home / ASSIGNMENT / "feedback"
-    return [page_text(p.read_text()) for p in sorted(folder.glob(f"*/{ASSIGNMENT}.html"))]
+    return [page_text(p.read_text()) for p in sorted(folder.glob("*/*.html"))]
 
 
-def submit(student: Student, exchange: str, cells: dict[str, str]) -> float:
-    """As ``student``: fetch (once), fill in ``cells``, submit; when ``submit`` returned."""
+def submit(
+    student: Student, exchange: str, cells: dict[str, str], content: bytes | None = None
+) -> float:
+    """As ``student``: fetch (once), fill in ``cells`` (or write ``content`` instead), submit;
+    when ``submit`` returned."""
     notebook = student.home / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     if not notebook.exists():
         student.nbgrader("fetch_assignment", ASSIGNMENT, "--course", COURSE_ID, exchange)
-    student.write(notebook, nbformat.writes(fill(read(str(notebook)), cells)).encode())
+    if content is None:
+        content = nbformat.writes(fill(read(str(notebook)), cells)).encode()
+    student.write(notebook, content)
     student.nbgrader("submit", ASSIGNMENT, "--course", COURSE_ID, exchange)
     return time.monotonic()
+
+
+def rename(student: Student, old: str, new: str) -> None:
+    """As ``student``: rename a notebook of the assignment's folder."""
+    folder = student.home / ASSIGNMENT
+    script = "import os, sys; os.rename(sys.argv[1], sys.argv[2])"
+    student.run(str(student.python), "-c", script, str(folder / old), str(folder / new))
 
 
 def journal_states(course: Course, student: Student) -> list[tuple[str, float | None]]:
@@ -135,8 +148,9 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
         )
         ada = Student.create("cnn-ada", homes, python)
         bob = Student.create("cnn-bob", homes, python)
+        cy = Student.create("cnn-cy", homes, python)
         try:
-            for student in (ada, bob):
+            for student in (ada, bob, cy):
                 student.write(
                     student.home / ".jupyter" / "nbgrader_config.py",
                     (ROOT / "hub" / "nbgrader_config.py").read_bytes(),
@@ -152,12 +166,13 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
                 "id,first_name,last_name,email\n"
                 f"{ada.name},Ada,Lovelace,ada@example.org\n"
                 f"{bob.name},Bob,Kahn,bob@example.org\n"
+                f"{cy.name},Cy,Young,cy@example.org\n"
             )
             course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
             course.nbgrader("db", "student", "import", "students.csv")
             course.nbgrader("release_assignment", ASSIGNMENT)
             solutions = solution_sources(course.notebook("source", ASSIGNMENT))
-            result = Run(course, exchange_root, ada, bob)
+            result = Run(course, exchange_root, ada, bob, cy)
             log = course.root / "service.log"
             service = ServiceProcess(course, log)
 
@@ -181,12 +196,25 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
             result.pages[bob.name] = wait_for(
                 lambda: pages_of(bob, exchange), PROMISED, f"{bob.name}'s feedback after a restart"
             )
+            renamed = f"{ASSIGNMENT} (1).ipynb"
+            cy.nbgrader("fetch_assignment", ASSIGNMENT, "--course", COURSE_ID, exchange)
+            rename(cy, f"{ASSIGNMENT}.ipynb", renamed)
+            notebook = cy.home / ASSIGNMENT / renamed
+            cy.write(notebook, nbformat.writes(fill(read(str(notebook)), solutions)).encode())
+            cy.nbgrader("submit", ASSIGNMENT, "--course", COURSE_ID, exchange)
+            rename(cy, renamed, f"{ASSIGNMENT}.ipynb")
+            submit(cy, exchange, {}, content=b'{"cells": [')  # a corrupt notebook
+            result.pages[cy.name] = wait_for(
+                lambda: len(pages := pages_of(cy, exchange)) == 2 and pages,
+                2 * PROMISED,
+                f"{cy.name}'s two pages",
+            )
             assert service.stop() == 0, "expected the service to stop cleanly on SIGTERM"
             result.log = log.read_text()
             yield result
         finally:
-            ada.delete()
-            bob.delete()
+            for student in (ada, bob, cy):
+                student.delete()
 
 
 def test_feedback_comes_within_a_minute_of_submitting(run: Run):
@@ -228,12 +256,21 @@ def test_a_service_killed_while_grading_grades_the_submission_once(run: Run):
     )
 
 
+def test_a_renamed_notebook_is_graded_and_a_corrupt_one_says_what_is_wrong(run: Run):
+    renamed, corrupt = run.pages[run.cy.name]
+    assert "(Score: 25.0 / 25.0)" in renamed, (
+        f"expected the renamed notebook graded in full, got {renamed[:300]!r}"
+    )
+    assert "could not be graded" in corrupt and "What went wrong" in corrupt, (
+        f"expected the corrupt notebook's page to say what is wrong, got {corrupt!r}"
+    )
+
+
 def test_the_service_logs_one_line_per_graded_submission(run: Run):
     lines = [line for line in run.log.splitlines() if " released " in line]
     students = sorted(line.split()[1] for line in lines)
-    assert students == sorted([run.ada.name, run.ada.name, run.bob.name]), (
-        f"expected one line per graded submission, got {lines}"
-    )
+    expected = sorted([run.ada.name, run.ada.name, run.bob.name, run.cy.name, run.cy.name])
+    assert students == expected, f"expected one line per graded submission, got {lines}"
 
 
 def test_another_student_cannot_read_the_feedback(run: Run):
