@@ -9,7 +9,9 @@ In one run, on a temporary copy of the course:
    starts the zygotes, the second is the figure for one submission);
 2. a batch of 8 submissions (solutions, partial, wrong, one with an endless loop, as the
    assignment's ``samples.toml`` describes them): plain serial ``nbgrader autograde``, then
-   ``grading.batch.command`` with 1 and with 2 jobs; marks must agree.
+   ``grading.batch.command`` with 1 and with 2 jobs; marks must agree;
+3. feedback on submit: from ``nbgrader submit`` to fetchable feedback with the feedback service
+   running, idle and under a burst of 10 students (:mod:`feedback_latency`).
 
 Prints the figures, one section per assignment, and writes them to ``docs/PERFORMANCE.md`` with
 the machine they were taken on; the report's hand-written comparisons of revisions (from the
@@ -34,6 +36,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
+import feedback_latency
 import nbclient
 import nbformat
 import psutil
@@ -280,6 +283,9 @@ def benchmark(assignment: str, say: Callable[[str], None]) -> dict[str, float]:
             "finish one; past that, more cores or machines (Dask) only help once "
             "recording gets faster.\n"
         )
+    latency = feedback_latency.latencies(assignment)
+    feedback_latency.report(assignment, latency, say)
+    figures["feedback idle"], figures["feedback burst"] = latency["idle"], max(latency["burst"])
     return figures
 
 

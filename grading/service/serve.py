@@ -91,6 +91,7 @@ class Service:
     def serve(self, stop: threading.Event, idle_exit: bool = False) -> None:
         """Serve until ``stop`` is set (or, with ``idle_exit``, until nothing is left to do)."""
         self.resume()
+        LOG.info("serving %s from %s", ", ".join(sorted(self.assignments)) or "all", self.inbound)
         while not stop.is_set():
             self.look()
             self.decide()
