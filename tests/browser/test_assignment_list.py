@@ -13,18 +13,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from support.accounts import (
-    Student,
-    build_wheel,
-    jupyter_paths,
-    shared_folder,
-    students_environment,
-    unavailable,
-)
+from support.accounts import Student, jupyter_paths, shared_hub
 from support.courses import Course
 from support.lab_server import LabServer, start_lab
 from support.pages import NEEDS_BROWSER, playwright, screenshot
-from support.paths import ASSIGNMENT, ROOT
+from support.paths import ASSIGNMENT
 
 pytestmark = NEEDS_BROWSER
 
@@ -43,42 +36,24 @@ class Hub:
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    reason = unavailable()
-    if reason:
-        pytest.skip(reason)
-    with shared_folder("cnn-hub-") as shared:
-        exchange_root = shared / "exchange"
-        exchange_root.mkdir()
-        exchange_root.chmod(0o777)
-        homes = shared / "home"
-        homes.mkdir()
-        homes.chmod(0o755)
-        python = students_environment(
-            shared / "students-venv", build_wheel(tmp_path_factory.mktemp("dist"))
+    dist = tmp_path_factory.mktemp("dist")
+    with shared_hub("cnn-hub-", ["cnn-lab"], dist) as shared:
+        (student,) = shared.students
+        python = shared.python
+        course = Course(tmp_path_factory.mktemp("instructor"))
+        exchange = shared.exchange_option
+        course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
+        course.nbgrader("release_assignment", ASSIGNMENT, exchange)
+        lab = start_lab(
+            student.home,
+            course.root / "jupyterlab.log",
+            python=python,
+            launch=lambda command, env: student.command(*command, env={**env, **jupyter_paths()}),
         )
-        student = Student.create("cnn-lab", homes, python)
         try:
-            config = (ROOT / "hub" / "nbgrader_config.py").read_text()
-            config += f"c.Exchange.root = {str(exchange_root)!r}  # this test's exchange\n"
-            student.write(student.home / ".jupyter" / "nbgrader_config.py", config.encode())
-            course = Course(tmp_path_factory.mktemp("instructor"))
-            exchange = f"--Exchange.root={exchange_root}"
-            course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
-            course.nbgrader("release_assignment", ASSIGNMENT, exchange)
-            lab = start_lab(
-                student.home,
-                course.root / "jupyterlab.log",
-                python=python,
-                launch=lambda command, env: student.command(
-                    *command, env={**env, **jupyter_paths()}
-                ),
-            )
-            try:
-                yield Hub(course, exchange, student, lab)
-            finally:
-                lab.stop()
+            yield Hub(course, exchange, student, lab)
         finally:
-            student.delete()
+            lab.stop()
 
 
 def test_student_fetches_and_submits_from_the_assignments_panel(page, hub: Hub):

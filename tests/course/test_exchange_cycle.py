@@ -3,9 +3,9 @@
 As root (the instructor) a course copy is released to an exchange folder; two student accounts,
 each with a private home and the students' environment (the wheel of ``make student-package``, a
 Debian Python), fetch ex09, fill it in (one completely, one partly) and submit it, the second
-after the due date; the instructor collects, autogrades with the parallel grader (as ``make
-autograde``), generates and releases feedback; each student fetches their feedback. Skipped, saying
-why, where accounts cannot be made (not root, no useradd).
+after the due date; the instructor collects (as ``make collect``), autogrades with the parallel
+grader (as ``make autograde``), generates and releases feedback; each student fetches their
+feedback. Skipped, saying why, where accounts cannot be made (not root, no useradd).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pytest
 
 from grading.samples import plan
 from grading.submissions import fill, read, solution_sources
-from support.accounts import Student, build_wheel, shared_folder, students_environment, unavailable
+from support.accounts import Student, shared_hub
 from support.courses import Course
 from support.leaks import hidden_lines, leaked, page_text
 from support.paths import ASSIGNMENT, ROOT
@@ -65,64 +65,44 @@ def fetch_fill_submit(student: Student, exchange: str, cells: dict[str, str]) ->
 
 @pytest.fixture(scope="module")
 def cycle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cycle]:
-    reason = unavailable()
-    if reason:
-        pytest.skip(reason)
-    with shared_folder("cnn-cycle-") as shared:
-        exchange_root = shared / "exchange"
-        exchange_root.mkdir(mode=0o777)
-        exchange_root.chmod(0o777)  # as the hub's admin makes /srv/nbgrader/exchange
-        exchange = f"--Exchange.root={exchange_root}"
-        homes = shared / "home"
-        homes.mkdir()
-        homes.chmod(0o755)
-        python = students_environment(
-            shared / "students-venv", build_wheel(tmp_path_factory.mktemp("dist"))
-        )
-        complete = Student.create("cnn-full", homes, python)
-        partial = Student.create("cnn-part", homes, python)
-        try:
-            for student in (complete, partial):  # the hub image's /etc/jupyter/nbgrader_config.py
-                student.write(
-                    student.home / ".jupyter" / "nbgrader_config.py",
-                    (ROOT / "hub" / "nbgrader_config.py").read_bytes(),
-                )
-            course = Course(tmp_path_factory.mktemp("instructor"))
-            with (course.root / "nbgrader_config.py").open("a") as config:
-                config.write(
-                    "c.PenaltyPerDay.grace_seconds = 0  # the deadline passes in seconds\n"
-                )
-            (course.root / "students.csv").write_text(
-                "id,first_name,last_name,email\n"
-                f"{complete.name},Grace,Hopper,grace@example.org\n"
-                f"{partial.name},Alan,Turing,alan@example.org\n"
+    dist = tmp_path_factory.mktemp("dist")
+    with shared_hub("cnn-cycle-", ["cnn-full", "cnn-part"], dist) as hub:
+        exchange_root, exchange = hub.exchange, hub.exchange_option
+        complete, partial = hub.students
+        course = Course(tmp_path_factory.mktemp("instructor"))
+        with (course.root / "nbgrader_config.py").open("a") as config:
+            config.write(
+                "c.PenaltyPerDay.grace_seconds = 0  # the deadline passes in seconds\n"
+                f"c.Exchange.root = {str(exchange_root)!r}  # this hub's exchange\n"
             )
-            course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
-            course.nbgrader("db", "student", "import", "students.csv")
-            course.nbgrader("release_assignment", ASSIGNMENT, exchange)
+        (course.root / "students.csv").write_text(
+            "id,first_name,last_name,email\n"
+            f"{complete.name},Grace,Hopper,grace@example.org\n"
+            f"{partial.name},Alan,Turing,alan@example.org\n"
+        )
+        course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
+        course.nbgrader("db", "student", "import", "students.csv")
+        course.nbgrader("release_assignment", ASSIGNMENT, exchange)
 
-            solutions = solution_sources(course.notebook("source"))
-            fetch_fill_submit(complete, exchange, solutions)
-            due = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")  # the deadline passes
-            course.nbgrader("db", "assignment", "add", ASSIGNMENT, f"--duedate={due}")
-            partly = {cell: solutions[cell] for cell in plan(ASSIGNMENT).partial_cells}
-            fetch_fill_submit(partial, exchange, partly)
+        solutions = solution_sources(course.notebook("source"))
+        fetch_fill_submit(complete, exchange, solutions)
+        due = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")  # the deadline passes
+        course.nbgrader("db", "assignment", "add", ASSIGNMENT, f"--duedate={due}")
+        partly = {cell: solutions[cell] for cell in plan(ASSIGNMENT).partial_cells}
+        fetch_fill_submit(partial, exchange, partly)
 
-            course.nbgrader("collect", ASSIGNMENT, exchange)
-            # make autograde with one job: for two submissions a second worker's start costs more
-            # than it saves on two cores
-            course.run(sys.executable, "-m", "grading.batch", ASSIGNMENT, "--jobs", "1")
-            course.nbgrader("generate_feedback", ASSIGNMENT)
-            course.nbgrader("release_feedback", ASSIGNMENT, exchange)
-            for student in (complete, partial):
-                student.nbgrader("fetch_feedback", ASSIGNMENT, "--course", COURSE_ID, exchange)
-            course.nbgrader("export")
-            rows = csv.DictReader(io.StringIO((course.root / "grades.csv").read_text()))
-            grades = {row["student_id"]: row for row in rows}
-            yield Cycle(course, exchange_root, complete, partial, grades)
-        finally:
-            complete.delete()
-            partial.delete()
+        course.run(sys.executable, "-m", "grading.service.collect", ASSIGNMENT)  # make collect
+        # make autograde with one job: for two submissions a second worker's start costs more
+        # than it saves on two cores
+        course.run(sys.executable, "-m", "grading.batch", ASSIGNMENT, "--jobs", "1")
+        course.nbgrader("generate_feedback", ASSIGNMENT)
+        course.nbgrader("release_feedback", ASSIGNMENT, exchange)
+        for student in (complete, partial):
+            student.nbgrader("fetch_feedback", ASSIGNMENT, "--course", COURSE_ID, exchange)
+        course.nbgrader("export")
+        rows = csv.DictReader(io.StringIO((course.root / "grades.csv").read_text()))
+        grades = {row["student_id"]: row for row in rows}
+        yield Cycle(course, exchange_root, complete, partial, grades)
 
 
 def test_marks_come_with_the_roster_names_and_the_late_penalty(cycle: Cycle):

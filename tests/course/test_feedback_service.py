@@ -27,10 +27,9 @@ from nbgrader.api import Gradebook
 
 from grading.service.journal import JOURNAL_NAME
 from grading.submissions import fill, read, solution_sources
-from support.accounts import Student, build_wheel, shared_folder, students_environment, unavailable
+from support.accounts import Student, shared_hub
 from support.courses import Course
 from support.leaks import page_text
-from support.paths import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -132,89 +131,67 @@ def journal_states(course: Course, student: Student) -> list[tuple[str, float | 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
-    reason = unavailable()
-    if reason:
-        pytest.skip(reason)
-    with shared_folder("cnn-service-") as shared:
-        exchange_root = shared / "exchange"
-        exchange_root.mkdir(mode=0o777)
-        exchange_root.chmod(0o777)
-        exchange = f"--Exchange.root={exchange_root}"
-        homes = shared / "home"
-        homes.mkdir()
-        homes.chmod(0o755)
-        python = students_environment(
-            shared / "students-venv", build_wheel(tmp_path_factory.mktemp("dist"))
+    dist = tmp_path_factory.mktemp("dist")
+    with shared_hub("cnn-service-", ["cnn-ada", "cnn-bob", "cnn-cy"], dist) as hub:
+        exchange_root, exchange = hub.exchange, hub.exchange_option
+        ada, bob, cy = hub.students
+        course = Course(tmp_path_factory.mktemp("instructor"))
+        with (course.root / "nbgrader_config.py").open("a") as config:
+            config.write(
+                f"c.Exchange.root = {str(exchange_root)!r}\n"
+                "c.FeedbackService.daily_limit = 2\n"
+                "c.FeedbackService.poll_seconds = 1.0\n"
+            )
+        (course.root / "students.csv").write_text(
+            "id,first_name,last_name,email\n"
+            f"{ada.name},Ada,Lovelace,ada@example.org\n"
+            f"{bob.name},Bob,Kahn,bob@example.org\n"
+            f"{cy.name},Cy,Young,cy@example.org\n"
         )
-        ada = Student.create("cnn-ada", homes, python)
-        bob = Student.create("cnn-bob", homes, python)
-        cy = Student.create("cnn-cy", homes, python)
-        try:
-            for student in (ada, bob, cy):
-                student.write(
-                    student.home / ".jupyter" / "nbgrader_config.py",
-                    (ROOT / "hub" / "nbgrader_config.py").read_bytes(),
-                )
-            course = Course(tmp_path_factory.mktemp("instructor"))
-            with (course.root / "nbgrader_config.py").open("a") as config:
-                config.write(
-                    f"c.Exchange.root = {str(exchange_root)!r}\n"
-                    "c.FeedbackService.daily_limit = 2\n"
-                    "c.FeedbackService.poll_seconds = 1.0\n"
-                )
-            (course.root / "students.csv").write_text(
-                "id,first_name,last_name,email\n"
-                f"{ada.name},Ada,Lovelace,ada@example.org\n"
-                f"{bob.name},Bob,Kahn,bob@example.org\n"
-                f"{cy.name},Cy,Young,cy@example.org\n"
-            )
-            course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
-            course.nbgrader("db", "student", "import", "students.csv")
-            course.nbgrader("release_assignment", ASSIGNMENT)
-            solutions = solution_sources(course.notebook("source", ASSIGNMENT))
-            result = Run(course, exchange_root, ada, bob, cy)
-            log = course.root / "service.log"
-            service = ServiceProcess(course, log)
+        course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
+        course.nbgrader("db", "student", "import", "students.csv")
+        course.nbgrader("release_assignment", ASSIGNMENT)
+        solutions = solution_sources(course.notebook("source", ASSIGNMENT))
+        result = Run(course, exchange_root, ada, bob, cy)
+        log = course.root / "service.log"
+        service = ServiceProcess(course, log)
 
-            for count in (1, 2, 3):  # the third is past the daily limit of 2
-                submitted = submit(ada, exchange, solutions)
-                result.pages[ada.name] = wait_for(
-                    lambda count=count: len(pages := pages_of(ada, exchange)) == count and pages,
-                    PROMISED,
-                    f"page {count} of {ada.name}'s feedback",
-                )
-                result.waited.append(time.monotonic() - submitted)
-
-            submit(bob, exchange, {})
-            wait_for(
-                lambda: journal_states(course, bob) == [("grading", None)],
+        for count in (1, 2, 3):  # the third is past the daily limit of 2
+            submitted = submit(ada, exchange, solutions)
+            result.pages[ada.name] = wait_for(
+                lambda count=count: len(pages := pages_of(ada, exchange)) == count and pages,
                 PROMISED,
-                f"{bob.name}'s submission being graded",
+                f"page {count} of {ada.name}'s feedback",
             )
-            service.kill()
-            service = ServiceProcess(course, log)
-            result.pages[bob.name] = wait_for(
-                lambda: pages_of(bob, exchange), PROMISED, f"{bob.name}'s feedback after a restart"
-            )
-            renamed = f"{ASSIGNMENT} (1).ipynb"
-            cy.nbgrader("fetch_assignment", ASSIGNMENT, "--course", COURSE_ID, exchange)
-            rename(cy, f"{ASSIGNMENT}.ipynb", renamed)
-            notebook = cy.home / ASSIGNMENT / renamed
-            cy.write(notebook, nbformat.writes(fill(read(str(notebook)), solutions)).encode())
-            cy.nbgrader("submit", ASSIGNMENT, "--course", COURSE_ID, exchange)
-            rename(cy, renamed, f"{ASSIGNMENT}.ipynb")
-            submit(cy, exchange, {}, content=b'{"cells": [')  # a corrupt notebook
-            result.pages[cy.name] = wait_for(
-                lambda: len(pages := pages_of(cy, exchange)) == 2 and pages,
-                2 * PROMISED,
-                f"{cy.name}'s two pages",
-            )
-            assert service.stop() == 0, "expected the service to stop cleanly on SIGTERM"
-            result.log = log.read_text()
-            yield result
-        finally:
-            for student in (ada, bob, cy):
-                student.delete()
+            result.waited.append(time.monotonic() - submitted)
+
+        submit(bob, exchange, {})
+        wait_for(
+            lambda: journal_states(course, bob) == [("grading", None)],
+            PROMISED,
+            f"{bob.name}'s submission being graded",
+        )
+        service.kill()
+        service = ServiceProcess(course, log)
+        result.pages[bob.name] = wait_for(
+            lambda: pages_of(bob, exchange), PROMISED, f"{bob.name}'s feedback after a restart"
+        )
+        renamed = f"{ASSIGNMENT} (1).ipynb"
+        cy.nbgrader("fetch_assignment", ASSIGNMENT, "--course", COURSE_ID, exchange)
+        rename(cy, f"{ASSIGNMENT}.ipynb", renamed)
+        notebook = cy.home / ASSIGNMENT / renamed
+        cy.write(notebook, nbformat.writes(fill(read(str(notebook)), solutions)).encode())
+        cy.nbgrader("submit", ASSIGNMENT, "--course", COURSE_ID, exchange)
+        rename(cy, renamed, f"{ASSIGNMENT}.ipynb")
+        submit(cy, exchange, {}, content=b'{"cells": [')  # a corrupt notebook
+        result.pages[cy.name] = wait_for(
+            lambda: len(pages := pages_of(cy, exchange)) == 2 and pages,
+            2 * PROMISED,
+            f"{cy.name}'s two pages",
+        )
+        assert service.stop() == 0, "expected the service to stop cleanly on SIGTERM"
+        result.log = log.read_text()
+        yield result
 
 
 def test_feedback_comes_within_a_minute_of_submitting(run: Run):

@@ -189,3 +189,49 @@ class Student:
         """Whether this student can list ``folder``."""
         script = "import os, sys; os.listdir(sys.argv[1])"
         return self.run(str(self.python), "-c", script, str(folder), check=False).returncode == 0
+
+
+@dataclass
+class SharedHub:
+    """What a shared JupyterHub gives a course: an exchange every user may write to, and student
+    accounts with private homes, the students' environment and the hub's nbgrader configuration
+    (``hub/nbgrader_config.py``, pointed at this exchange)."""
+
+    exchange: Path
+    students: list[Student]
+    python: Path
+
+    @property
+    def exchange_option(self) -> str:
+        """The command-line option that points nbgrader at this exchange."""
+        return f"--Exchange.root={self.exchange}"
+
+
+@contextmanager
+def shared_hub(prefix: str, names: list[str], dist: Path) -> Iterator[SharedHub]:
+    """A :class:`SharedHub` with a student account per prefix of ``names`` (the students'
+    wheel built into ``dist``); the accounts are removed afterwards. Skips the test, saying why,
+    where accounts cannot be made."""
+    import pytest
+
+    reason = unavailable()
+    if reason:
+        pytest.skip(reason)
+    with shared_folder(prefix) as shared:
+        exchange = shared / "exchange"
+        exchange.mkdir()
+        exchange.chmod(0o777)  # as the hub's admin makes /srv/nbgrader/exchange
+        homes = shared / "home"
+        homes.mkdir()
+        homes.chmod(0o755)
+        python = students_environment(shared / "students-venv", build_wheel(dist))
+        students = [Student.create(name, homes, python) for name in names]
+        try:
+            config = (ROOT / "hub" / "nbgrader_config.py").read_text()
+            config += f"c.Exchange.root = {str(exchange)!r}  # this hub's exchange\n"
+            for student in students:  # the hub image's /etc/jupyter/nbgrader_config.py
+                student.write(student.home / ".jupyter" / "nbgrader_config.py", config.encode())
+            yield SharedHub(exchange, students, python)
+        finally:
+            for student in students:
+                student.delete()
