@@ -8,9 +8,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from nbgrader.api import Gradebook
 from traitlets.config import Config
 
-from grading.service.collect import Collector, UnsafeSubmission
+from grading.service.collect import Collector, UnsafeSubmission, collect_newest
 from grading.service.inbox import Arrival
 
 ASSIGNMENT = "ex10"
@@ -101,3 +102,41 @@ def test_a_new_collection_replaces_the_old_one(course):
     assert collected(collector) == {f"{ASSIGNMENT}.ipynb": b"2"}, (
         f"expected only the newer submission's files, got {collected(collector)}"
     )
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving folders to other users needs root")
+def test_make_collect_takes_each_students_own_newest_submission(tmp_path):
+    root, exchange = tmp_path / "course", tmp_path / "exchange"
+    root.mkdir()
+    (root / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"c.CourseDirectory.root = {str(root)!r}\n"
+        "c.CourseDirectory.course_id = 'course'\n"
+        f"c.Exchange.root = {str(exchange)!r}\n"
+    )
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        gradebook.add_assignment(ASSIGNMENT)
+        gradebook.add_notebook(ASSIGNMENT, ASSIGNMENT)
+    inbound = exchange / "course" / "inbound"
+    inbound.mkdir(parents=True)
+    nobody, daemon = pwd.getpwnam("nobody"), pwd.getpwnam("daemon")
+    for when, owner, content in (
+        ("2026-12-01 10:00:00.000000 UTC", nobody, b"old"),
+        ("2026-12-01 11:00:00.000000 UTC", nobody, b"own newest"),
+        ("2026-12-01 12:00:00.000000 UTC", daemon, b"planted by daemon"),
+    ):
+        folder = inbound / f"nobody+{ASSIGNMENT}+{when}+r"
+        folder.mkdir()
+        (folder / f"{ASSIGNMENT}.ipynb").write_bytes(content)
+        (folder / "timestamp.txt").write_text(when)
+        for path in (folder, *folder.iterdir()):
+            os.chown(path, owner.pw_uid, owner.pw_gid)
+    lines = collect_newest(root, ASSIGNMENT)
+    notebook = root / "submitted" / "nobody" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert notebook.read_bytes() == b"own newest", (
+        f"expected nobody's own newest submission collected, got {notebook.read_bytes()!r}"
+    )
+    assert any("12:00:00" in line and "not collected" in line for line in lines), (
+        f"expected the planted folder reported, got {lines}"
+    )
+    assert collect_newest(root, ASSIGNMENT) == [], "expected nothing newer to collect again"
