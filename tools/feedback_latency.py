@@ -150,7 +150,7 @@ def report(assignment: str, figures: dict, say) -> None:
     say(f"| first submission after the service started (zygotes start) | {figures['first']:.1f} |")
     say(f"| **a submission on an idle service** | **{figures['idle']:.1f}** |")
     say(f"| a burst of {len(burst)} students at once: median | {statistics.median(burst):.1f} |")
-    say(f"| the same: the last one answered | {max(burst):.1f} |")
+    say(f"| the same: the last one answered | {max(burst):.1f} |\n")
 
 
 if __name__ == "__main__":
