@@ -67,9 +67,10 @@ class ServiceProcess:
         )
 
     def kill(self) -> None:
-        """Kill it at once (a crash, a reboot), and what it started."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
+        """Kill it at once (a crash, a reboot), and what it started; nothing if it ended."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
 
     def stop(self) -> int:
         """Stop it as systemd does (SIGTERM); its exit code."""
@@ -155,42 +156,44 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
         result = Run(course, exchange_root, ada, bob, cy)
         log = course.root / "service.log"
         service = ServiceProcess(course, log)
+        try:
+            for count in (1, 2, 3):  # the third is past the daily limit of 2
+                submitted = submit(ada, exchange, solutions)
+                result.pages[ada.name] = wait_for(
+                    lambda count=count: len(pages := pages_of(ada, exchange)) == count and pages,
+                    PROMISED,
+                    f"page {count} of {ada.name}'s feedback",
+                )
+                result.waited.append(time.monotonic() - submitted)
 
-        for count in (1, 2, 3):  # the third is past the daily limit of 2
-            submitted = submit(ada, exchange, solutions)
-            result.pages[ada.name] = wait_for(
-                lambda count=count: len(pages := pages_of(ada, exchange)) == count and pages,
+            submit(bob, exchange, {})
+            wait_for(
+                lambda: journal_states(course, bob) == [("grading", None)],
                 PROMISED,
-                f"page {count} of {ada.name}'s feedback",
+                f"{bob.name}'s submission being graded",
             )
-            result.waited.append(time.monotonic() - submitted)
-
-        submit(bob, exchange, {})
-        wait_for(
-            lambda: journal_states(course, bob) == [("grading", None)],
-            PROMISED,
-            f"{bob.name}'s submission being graded",
-        )
-        service.kill()
-        service = ServiceProcess(course, log)
-        result.pages[bob.name] = wait_for(
-            lambda: pages_of(bob, exchange), PROMISED, f"{bob.name}'s feedback after a restart"
-        )
-        renamed = f"{ASSIGNMENT} (1).ipynb"
-        cy.nbgrader("fetch_assignment", ASSIGNMENT, "--course", COURSE_ID, exchange)
-        rename(cy, f"{ASSIGNMENT}.ipynb", renamed)
-        notebook = cy.home / ASSIGNMENT / renamed
-        cy.write(notebook, nbformat.writes(fill(read(str(notebook)), solutions)).encode())
-        cy.nbgrader("submit", ASSIGNMENT, "--course", COURSE_ID, exchange)
-        rename(cy, renamed, f"{ASSIGNMENT}.ipynb")
-        submit(cy, exchange, {}, content=b'{"cells": [')  # a corrupt notebook
-        result.pages[cy.name] = wait_for(
-            lambda: len(pages := pages_of(cy, exchange)) == 2 and pages,
-            2 * PROMISED,
-            f"{cy.name}'s two pages",
-        )
-        assert service.stop() == 0, "expected the service to stop cleanly on SIGTERM"
-        result.log = log.read_text()
+            service.kill()
+            service = ServiceProcess(course, log)
+            result.pages[bob.name] = wait_for(
+                lambda: pages_of(bob, exchange), PROMISED, f"{bob.name}'s feedback after a restart"
+            )
+            renamed = f"{ASSIGNMENT} (1).ipynb"
+            cy.nbgrader("fetch_assignment", ASSIGNMENT, "--course", COURSE_ID, exchange)
+            rename(cy, f"{ASSIGNMENT}.ipynb", renamed)
+            notebook = cy.home / ASSIGNMENT / renamed
+            cy.write(notebook, nbformat.writes(fill(read(str(notebook)), solutions)).encode())
+            cy.nbgrader("submit", ASSIGNMENT, "--course", COURSE_ID, exchange)
+            rename(cy, renamed, f"{ASSIGNMENT}.ipynb")
+            submit(cy, exchange, {}, content=b'{"cells": [')  # a corrupt notebook
+            result.pages[cy.name] = wait_for(
+                lambda: len(pages := pages_of(cy, exchange)) == 2 and pages,
+                2 * PROMISED,
+                f"{cy.name}'s two pages",
+            )
+            assert service.stop() == 0, "expected the service to stop cleanly on SIGTERM"
+            result.log = log.read_text()
+        finally:
+            service.kill()  # whatever failed, no service outlives the test
         yield result
 
 
