@@ -43,6 +43,13 @@ def assignments(root: Path = COURSE_ROOT) -> list[str]:
     )
 
 
+def step_folder(coursedir: CourseDirectory, step: str, assignment: str, student: str = ".") -> Path:
+    """The folder of a student's assignment in a step (``source``, ``release``, ``submitted``,
+    ``autograded``, ``feedback``), as nbgrader lays it out."""
+    directory = getattr(coursedir, f"{step}_directory")
+    return Path(coursedir.format_path(directory, student, assignment))
+
+
 def notebook_path(
     coursedir: CourseDirectory, step: str, assignment: str, student: str = "."
 ) -> Path:
@@ -50,8 +57,7 @@ def notebook_path(
 
     The notebook is named after the assignment, as in this course.
     """
-    folder = coursedir.format_path(getattr(coursedir, f"{step}_directory"), student, assignment)
-    return Path(folder) / f"{assignment}.ipynb"
+    return step_folder(coursedir, step, assignment, student) / f"{assignment}.ipynb"
 
 
 #: What a course copy needs to release and autograde; everything else is generated.

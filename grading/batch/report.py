@@ -77,7 +77,7 @@ def collect(coursedir: CourseDirectory, assignment: str) -> ClassReport:
                     if grade.score is not None:  # None: a written answer not graded by hand yet
                         task_scores[grade.name].append(grade.score)
                 path = (
-                    Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
+                    course.step_folder(coursedir, "autograded", assignment, student)
                     / f"{notebook.name}.ipynb"
                 )
                 for task, entries in outcomes(path).items():

@@ -13,6 +13,7 @@ from nbgrader.utils import parse_utc
 from traitlets.config import Config
 
 from grading.batch.job import Job
+from grading.course import step_folder
 from grading.pipeline.preprocessors.hidden_tests import RunHiddenTests
 
 #: Seconds a job may take on top of the hidden tests' own limit (nbgrader, the kernel's start).
@@ -31,7 +32,7 @@ def registered(coursedir: CourseDirectory, assignment: str) -> bool:
 
 def submission_folder(coursedir: CourseDirectory, assignment: str, student: str) -> Path:
     """The student's collected submission of ``assignment``."""
-    return Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
+    return step_folder(coursedir, "submitted", assignment, student)
 
 
 def submitted_students(coursedir: CourseDirectory, assignment: str) -> list[str]:
@@ -55,7 +56,7 @@ def is_graded(
     """Whether the student's current submission is graded: the gradebook has it, with the time of
     the submitted folder (a resubmission collected since then is not graded yet), and its
     autograded notebooks exist."""
-    folder = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
+    folder = step_folder(coursedir, "autograded", assignment, student)
     try:
         submission = gradebook.find_submission(assignment, student)
     except MissingEntry:

@@ -28,11 +28,7 @@ class Publisher:
 
     def folder(self, arrival: Arrival, step: str = "feedback") -> Path:
         """The student's folder of the assignment in ``step`` (``feedback``, ``submitted``)."""
-        return Path(
-            self.coursedir.format_path(
-                getattr(self.coursedir, f"{step}_directory"), arrival.student, arrival.assignment
-            )
-        )
+        return course.step_folder(self.coursedir, step, arrival.assignment, arrival.student)
 
     def graded(self, arrival: Arrival, shown: str) -> None:
         """Generate the feedback of the graded submission (``shown``: ``full`` or ``scores``)
