@@ -13,7 +13,7 @@ NBGRADER := $(BIN)/nbgrader
 # nbgrader runs `alembic` and `jupyter` from PATH: use the ones of .venv.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup setup-browser release publish roster due-dates collect autograde report feedback return-feedback serve-feedback export demo lab test test-fast lint format benchmark \
+.PHONY: setup setup-browser setup-hub release publish roster exchange-access due-dates collect autograde report feedback return-feedback serve-feedback export demo lab test test-fast lint format benchmark \
 	samples student-package clean
 
 setup: $(STAMP)  ## create .venv from the pinned dependencies (does nothing when up to date)
@@ -32,6 +32,17 @@ $(STAMP): requirements.txt pyproject.toml
 		'unless nbgrader_config.py sets c.Sandbox.process_limit = 0' if r else 'pids cgroups cap student processes'))"
 	touch $(STAMP)
 
+HUB_STAMP := $(VENV)/.hub-installed
+setup-hub: $(HUB_STAMP)  ## JupyterHub and its proxy for the hub test (without npm it is skipped, saying why)
+
+$(HUB_STAMP): $(STAMP) hub/requirements.txt hub/package.json hub/package-lock.json
+	$(BIN)/python -m pip install --quiet -r hub/requirements.txt
+	@# configurable-http-proxy, the proxy in front of JupyterHub, is a Node.js program: hub/node_modules.
+	command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm) \
+		|| echo "make setup-hub: could not install npm; the JupyterHub test will be skipped"
+	! command -v npm >/dev/null || npm ci --prefix hub --no-audit --no-fund --loglevel=error
+	touch $(HUB_STAMP)
+
 setup-browser: setup  ## Debian's chromium for the browser tests (without it they are skipped, saying why)
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
 		|| echo "make setup-browser: could not install chromium; the browser tests will be skipped"
@@ -49,6 +60,9 @@ roster: setup  ## import the roster: id,first_name,last_name,email (nbgrader db 
 DUE_DATES ?= assignments.csv
 due-dates: setup  ## import due dates: name,duedate (nbgrader db assignment import)
 	$(NBGRADER) db assignment import $(DUE_DATES)
+
+exchange-access: setup  ## as root, after each `make roster`: only the roster's students reach the course in the exchange (a Unix group)
+	$(BIN)/python -m grading.service.access
 
 collect: setup  ## the exchange -> submitted/ (each student's newest submission, as nbgrader collect --update; never follows links)
 	$(BIN)/python -m grading.service.collect $(ASSIGNMENTS)
@@ -86,7 +100,7 @@ lab: setup  ## JupyterLab 4 on localhost (widgets and nbgrader's extensions enab
 	$(BIN)/jupyter lab --no-browser --allow-root --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
 		--ServerApp.root_dir=$(CURDIR)
 
-test: setup setup-browser  ## every test: unit tests, the nbgrader runs, the browser tests
+test: setup setup-browser setup-hub  ## every test: unit tests, the nbgrader runs, the browser tests
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

@@ -25,6 +25,7 @@ from grading.batch.job import JobResult, run
 from grading.batch.recording import Recorder
 from grading.batch.selection import job_timeout, jobs_for, template_gradebook
 from grading.service import pages
+from grading.service.access import exposure
 from grading.service.collect import Collector, UnsafeSubmission
 from grading.service.inbox import Arrival, arrivals, inbound
 from grading.service.journal import Entry, Journal
@@ -92,6 +93,8 @@ class Service:
         """Serve until ``stop`` is set (or, with ``idle_exit``, until nothing is left to do)."""
         self.resume()
         LOG.info("serving %s from %s", ", ".join(sorted(self.assignments)) or "all", self.inbound)
+        if why := exposure(self.inbound.parent):
+            LOG.warning("%s", why)
         while not stop.is_set():
             self.look()
             self.decide()

@@ -11,13 +11,9 @@ Skipped, saying why, where accounts cannot be made (not root, no useradd).
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +25,7 @@ from grading.service.journal import JOURNAL_NAME
 from grading.submissions import fill, read, solution_sources
 from support.accounts import Student, shared_hub
 from support.courses import Course
+from support.feedback_service import ServiceProcess, wait_for
 from support.leaks import page_text
 
 pytestmark = pytest.mark.slow
@@ -51,43 +48,6 @@ class Run:
     waited: list[float] = field(default_factory=list)  # ada's submissions: submit -> page
     pages: dict[str, list[str]] = field(default_factory=dict)  # each student's pages' text
     log: str = ""
-
-
-class ServiceProcess:
-    """The feedback service, started in the course root as the instructor starts it."""
-
-    def __init__(self, course: Course, log: Path) -> None:
-        self.log = log.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "grading.service", ASSIGNMENT, "--jobs", "2"],
-            cwd=course.root,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def kill(self) -> None:
-        """Kill it at once (a crash, a reboot), and what it started; nothing if it ended."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-    def stop(self) -> int:
-        """Stop it as systemd does (SIGTERM); its exit code."""
-        self.process.terminate()
-        code = self.process.wait(timeout=60)
-        self.log.close()
-        return code
-
-
-def wait_for(check: Callable[[], object], seconds: float, what: str) -> object:
-    """``check()``'s first true value within ``seconds``, polled every half second."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if found := check():
-            return found
-        time.sleep(0.5)
-    raise AssertionError(f"expected {what} within {seconds:g} s")
 
 
 def pages_of(student: Student, exchange: str) -> list[str]:
@@ -155,7 +115,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
         solutions = solution_sources(course.notebook("source", ASSIGNMENT))
         result = Run(course, exchange_root, ada, bob, cy)
         log = course.root / "service.log"
-        service = ServiceProcess(course, log)
+        service = ServiceProcess(course, log, ASSIGNMENT)
         try:
             for count in (1, 2, 3):  # the third is past the daily limit of 2
                 submitted = submit(ada, exchange, solutions)
@@ -173,7 +133,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
                 f"{bob.name}'s submission being graded",
             )
             service.kill()
-            service = ServiceProcess(course, log)
+            service = ServiceProcess(course, log, ASSIGNMENT)
             result.pages[bob.name] = wait_for(
                 lambda: pages_of(bob, exchange), PROMISED, f"{bob.name}'s feedback after a restart"
             )
