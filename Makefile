@@ -13,7 +13,7 @@ NBGRADER := $(BIN)/nbgrader
 # nbgrader runs `alembic` and `jupyter` from PATH: use the ones of .venv.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup setup-browser setup-hub release publish roster exchange-access due-dates collect autograde report feedback return-feedback serve-feedback export demo lab test test-fast lint format benchmark \
+.PHONY: setup setup-browser setup-hub release publish roster exchange-access due-dates collect autograde report similarity feedback return-feedback serve-feedback export demo lab test test-fast lint format benchmark \
 	samples student-package clean
 
 setup: $(STAMP)  ## create .venv from the pinned dependencies (does nothing when up to date)
@@ -77,6 +77,9 @@ serve-feedback: setup  ## grade each submission as it arrives and release its fe
 report: setup  ## gradebook + autograde/ -> report-<assignment>.csv and .png (the class report)
 	$(call each,$(BIN)/python -m grading.batch.report $$a)
 
+similarity: setup  ## submitted/ -> similarity-<assignment>.html and .csv: which submissions share code (THRESHOLD=0.6)
+	$(call each,$(BIN)/python -m grading.similarity $$a $(if $(THRESHOLD),--threshold $(THRESHOLD)))
+
 feedback: setup  ## autograde/ -> feedback/ (nbgrader generate_feedback)
 	$(call each,$(NBGRADER) generate_feedback $$a --force)
 
@@ -121,4 +124,5 @@ benchmark: setup  ## where grading time goes, batch vs serial (docs/PERFORMANCE.
 	$(call each,test ! -f grader_tests/$$a/benchmark_cuda.py || $(BIN)/python grader_tests/$$a/benchmark_cuda.py)
 
 clean:  ## remove generated grading state (keeps .venv and release/)
-	rm -rf submitted autograde/*/ feedback gradebook.db grades.csv autograde-*.log report-*.csv report-*.png
+	rm -rf submitted autograde/*/ feedback gradebook.db grades.csv autograde-*.log report-*.csv report-*.png \
+		similarity-*.html similarity-*.csv

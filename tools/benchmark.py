@@ -11,7 +11,8 @@ In one run, on a temporary copy of the course:
    assignment's ``samples.toml`` describes them): plain serial ``nbgrader autograde``, then
    ``grading.batch.command`` with 1 and with 2 jobs; marks must agree;
 3. feedback on submit: from ``nbgrader submit`` to fetchable feedback with the feedback service
-   running, idle and under a burst of 10 students (:mod:`feedback_latency`).
+   running, idle and under a burst of 10 students (:mod:`feedback_latency`);
+4. for ex09, the similarity report on a class of 300 (:mod:`similarity_benchmark`).
 
 Prints the figures, one section per assignment, and writes them to ``docs/PERFORMANCE.md`` with
 the machine they were taken on; the report's hand-written comparisons of revisions (from the
@@ -40,6 +41,7 @@ import feedback_latency
 import nbclient
 import nbformat
 import psutil
+import similarity_benchmark
 
 from grading import COURSE_ROOT, course
 from grading.batch import command as batch
@@ -286,6 +288,9 @@ def benchmark(assignment: str, say: Callable[[str], None]) -> dict[str, float]:
     latency = feedback_latency.latencies(assignment)
     feedback_latency.report(assignment, latency, say)
     figures["feedback idle"], figures["feedback burst"] = latency["idle"], max(latency["burst"])
+    if assignment == similarity_benchmark.ASSIGNMENT:
+        figures["similarity"], printed = similarity_benchmark.measure()
+        similarity_benchmark.report(figures["similarity"], printed, say)
     return figures
 
 

@@ -1,0 +1,1 @@
+"""Code similarity between the submissions of an assignment (``python -m grading.similarity``)."""

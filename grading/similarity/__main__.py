@@ -1,0 +1,3 @@
+from grading.similarity.command import cli
+
+cli()
