@@ -125,4 +125,4 @@ benchmark: setup  ## where grading time goes, batch vs serial (docs/PERFORMANCE.
 
 clean:  ## remove generated grading state (keeps .venv and release/)
 	rm -rf submitted autograde/*/ feedback gradebook.db grades.csv autograde-*.log report-*.csv report-*.png \
-		similarity-*.html similarity-*.csv
+		similarity-*.html similarity-*.csv regrade-*.csv

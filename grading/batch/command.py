@@ -10,8 +10,12 @@ job that fails, hangs past its limit or loses its worker costs only its own stud
 reported; running the command again grades only the students not graded yet, or whose submission was
 collected again since (``--force`` regrades everyone).
 
+Regrading students who are graded already writes ``regrade-<assignment>-<time>.csv`` (their old
+and new marks, :mod:`grading.batch.regrade`) and names those whose marks moved; ``--keep-higher``
+keeps each task's earlier score where the new one is lower.
+
 Usage: ``python -m grading.batch ASSIGNMENT [--jobs N] [--student ID ...] [--scheduler ADDRESS]
-[--force]`` in the course root (``make autograde``).
+[--force] [--keep-higher]`` in the course root (``make autograde``).
 """
 
 from __future__ import annotations
@@ -27,9 +31,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
 
 from grading import course
-from grading.batch import report
+from grading.batch import regrade, report
 from grading.batch.cluster import cluster
 from grading.batch.intake import intake
 from grading.batch.job import Job, JobResult, run
@@ -100,6 +105,37 @@ def grade(client: Client, jobs: list[Job], recorder: Recorder, log: TextIO) -> l
     return outcomes
 
 
+def report_regrade(
+    coursedir: CourseDirectory,
+    config: Config,
+    assignment: str,
+    before: dict[str, regrade.Marks],
+    keep: bool,
+    out: TextIO,
+) -> None:
+    """After a batch that regraded graded students (their marks ``before`` it): with ``keep``,
+    put back each task's earlier score where the new one is lower; write
+    ``regrade-<assignment>-<time>.csv`` and say whose marks moved."""
+    regraded = regrade.snapshot(coursedir, assignment, list(before))
+    kept = regrade.keep_higher(coursedir, config, assignment, before) if keep else {}
+    recorded = regrade.snapshot(coursedir, assignment, list(before)) if kept else regraded
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = Path(coursedir.root) / f"regrade-{assignment}-{stamp}.csv"
+    regrade.write_diff(path, before, regraded, recorded, kept)
+    moved = regrade.moved(before, regraded)
+    print(f"\nregraded {len(before)} graded student(s); marks moved for {len(moved)}", file=out)
+    for student in moved:
+        what = regrade.changes(before[student], regraded[student], kept.get(student, []))
+        print(f"  {student}: {what}", file=out)
+    if kept:
+        tasks = sum(map(len, kept.values()))
+        print(
+            f"--keep-higher kept the earlier score of {tasks} task(s) of {len(kept)} student(s)",
+            file=out,
+        )
+    print(f"old and new marks: {path}", file=out)
+
+
 def main(
     *,
     assignment: str,
@@ -107,6 +143,7 @@ def main(
     students: Iterable[str] = (),
     scheduler: str | None = None,
     force: bool = False,
+    keep_higher: bool = False,
     root: Path = course.COURSE_ROOT,
     out: TextIO | None = None,
 ) -> int:
@@ -118,6 +155,7 @@ def main(
         students: grade only these students (default: everyone with a submission).
         scheduler: address of an existing Dask scheduler to send the jobs to.
         force: regrade students who are graded already.
+        keep_higher: where a regrade lowers a task's score, keep the earlier one.
         root: the course root.
         out: where the summary goes (default stdout; progress goes to stderr).
     """
@@ -140,6 +178,7 @@ def main(
         print("nothing to grade (every submission is graded; --force regrades)", file=out)
         return 1 if outcomes else 0
 
+    before = regrade.snapshot(coursedir, assignment, pending)
     log_path = Path(coursedir.root) / f"autograde-{assignment}.log"
     with tempfile.TemporaryDirectory(prefix="grading-batch-") as scratch, log_path.open("a") as log:
         template = template_gradebook(coursedir, Path(scratch))
@@ -153,6 +192,8 @@ def main(
             if local is not None:
                 local.close()
     print_summary(outcomes, out)
+    if before:
+        report_regrade(coursedir, config, assignment, before, keep_higher, out)
     if any(not o.error for o in outcomes):
         written = report.main(assignment=assignment, root=root)
         print(f"\nclass report: {' and '.join(map(str, written))}", file=out)
@@ -170,6 +211,11 @@ def cli() -> None:
     parser.add_argument("--student", action="append", default=[], help="grade only this student")
     parser.add_argument("--scheduler", help="address of a Dask scheduler (tcp://HOST:8786)")
     parser.add_argument("--force", action="store_true", help="regrade graded students too")
+    parser.add_argument(
+        "--keep-higher",
+        action="store_true",
+        help="where a regrade lowers a task's score, keep the earlier one",
+    )
     args = parser.parse_args()
     sys.exit(
         main(
@@ -178,6 +224,7 @@ def cli() -> None:
             students=args.student,
             scheduler=args.scheduler,
             force=args.force,
+            keep_higher=args.keep_higher,
             root=Path.cwd(),
         )
     )
