@@ -13,7 +13,7 @@ NBGRADER := $(BIN)/nbgrader
 # nbgrader runs `alembic` and `jupyter` from PATH: use the ones of .venv.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup setup-browser setup-hub release publish roster exchange-access due-dates collect autograde report similarity feedback return-feedback serve-feedback export demo lab test test-fast lint format benchmark \
+.PHONY: setup setup-browser setup-hub release publish roster exchange-access due-dates collect autograde report similarity feedback return-feedback serve-feedback export export-canvas export-moodle demo lab test test-fast lint format benchmark \
 	samples student-package clean
 
 setup: $(STAMP)  ## create .venv from the pinned dependencies (does nothing when up to date)
@@ -89,6 +89,12 @@ return-feedback: feedback  ## feedback/ -> the exchange, where students fetch it
 export: setup  ## gradebook -> grades.csv (nbgrader export)
 	$(NBGRADER) export
 
+export-canvas: setup  ## gradebook + roster -> canvas-grades.csv, for Canvas's gradebook import (ROSTER: the LMS ids)
+	$(BIN)/python -m grading.lms canvas --roster $(ROSTER)
+
+export-moodle: setup  ## gradebook + roster -> moodle-grades.csv, for Moodle's grade import (ROSTER: the LMS ids)
+	$(BIN)/python -m grading.lms moodle --roster $(ROSTER)
+
 student-package: setup  ## dist/cnn_exercises_helpers-*.whl: what a student machine or JupyterHub image installs
 	$(BIN)/python tools/build_student_package.py --out dist
 
@@ -125,4 +131,4 @@ benchmark: setup  ## where grading time goes, batch vs serial (docs/PERFORMANCE.
 
 clean:  ## remove generated grading state (keeps .venv and release/)
 	rm -rf submitted autograde/*/ feedback gradebook.db grades.csv autograde-*.log report-*.csv report-*.png \
-		similarity-*.html similarity-*.csv regrade-*.csv
+		similarity-*.html similarity-*.csv regrade-*.csv canvas-grades.csv moodle-grades.csv

@@ -26,10 +26,26 @@ from grading.submissions import fill, read, solution_sources
 
 SAMPLES_DIR = course.COURSE_ROOT / "samples"
 #: The demo's roster: id, first name, last name, email (the columns nbgrader imports).
+#: The samples' roster, with the LMS identifiers ``make export-canvas`` and ``make export-moodle``
+#: read (nbgrader's import keeps ``lms_user_id`` and ignores the others).
+ROSTER_COLUMNS = (
+    "id",
+    "first_name",
+    "last_name",
+    "email",
+    "lms_user_id",
+    "sis_user_id",
+    "sis_login_id",
+    "section",
+    "id_number",
+)
 ROSTER = (
-    ("perfect", "Grace", "Hopper", "grace.hopper@example.org"),
-    ("partial", "Alan", "Turing", "alan.turing@example.org"),
-    ("broken", "Ada", "Lovelace", "ada.lovelace@example.org"),
+    ("perfect", "Grace", "Hopper", "grace.hopper@example.org", "1001", "S-1001", "ghopper")
+    + ("Section A", "M-1001"),
+    ("partial", "Alan", "Turing", "alan.turing@example.org", "1002", "S-1002", "aturing")
+    + ("Section A", "M-1002"),
+    ("broken", "Ada", "Lovelace", "ada.lovelace@example.org", "1003", "S-1003", "alovelace")
+    + ("Section B", "M-1003"),
 )
 
 
@@ -110,7 +126,7 @@ def main(*, assignments: Iterable[str] = (), output: Path = SAMPLES_DIR) -> None
             path.write_bytes(content)
             (path.parent / "timestamp.txt").write_text(submitted_at[student], encoding="utf-8")
             print(f"wrote {path.relative_to(course.COURSE_ROOT)}")
-    write_csv(output / "students.csv", ("id", "first_name", "last_name", "email"), ROSTER)
+    write_csv(output / "students.csv", ROSTER_COLUMNS, ROSTER)
     due_dates = [(assignment, plan(assignment).due_date) for assignment in course.assignments()]
     write_csv(output / "assignments.csv", ("name", "duedate"), due_dates)
     print(f"wrote {output.name}/students.csv and {output.name}/assignments.csv")

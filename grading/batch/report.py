@@ -3,8 +3,10 @@
 Read from the gradebook (each student's score, each task's score) and from the autograded
 notebooks (each hidden test's outcome, which the autograde pipeline records in its cell's metadata,
 :data:`grading.protocol.messages.OUTCOMES`). Written next to ``grades.csv`` as
-``report-<assignment>.csv`` (one row per task and per hidden test) and ``report-<assignment>.png``
-(the score histogram, each task's mean score, and the hidden tests the fewest students passed).
+``report-<assignment>.csv`` (one row per task: mean and spread; one per hidden test: the share who
+passed, its discrimination and any flag, :mod:`grading.batch.items`) and ``report-<assignment>.png``
+(the score histogram, each task's mean score, the hidden tests the fewest students passed and the
+least discriminating ones).
 ``grading.batch.command`` writes it after each batch; ``make report``
 (``python -m grading.batch.report ASSIGNMENT``) regenerates it.
 """
@@ -25,10 +27,12 @@ from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
 
 from grading import course
+from grading.batch import items
 from grading.protocol.messages import OUTCOMES
 
-#: Hidden tests shown in the picture, hardest first.
-HARDEST_SHOWN = 12
+#: Hidden tests shown in each of the picture's test panels.
+TESTS_SHOWN = 12
+Test = tuple[str, str]  # (task, the hidden test's description)
 
 
 @dataclass
@@ -38,27 +42,29 @@ class ClassReport:
     Attributes:
         scores: each graded student's total score.
         max_score: the assignment's maximum score.
-        tasks: each graded cell's scores over the students, and its maximum.
-        tests: each hidden test (``(task, description)``) with its outcomes over the students
-            (True: passed; skipped tests are left out).
+        tasks: each graded cell's score by student, and its maximum.
+        tests: each hidden test's outcome by student (True: passed; skipped tests are left out).
     """
 
     scores: dict[str, float] = field(default_factory=dict)
     max_score: float = 0.0
-    tasks: dict[str, tuple[list[float], float]] = field(default_factory=dict)
-    tests: dict[tuple[str, str], list[bool]] = field(default_factory=dict)
+    tasks: dict[str, tuple[dict[str, float], float]] = field(default_factory=dict)
+    tests: dict[Test, dict[str, bool]] = field(default_factory=dict)
 
-    def passed_share(self, test: tuple[str, str]) -> float:
+    def item(self, test: Test) -> items.Item:
+        """The test's item analysis: its outcomes against the rest of each student's score."""
+        task_scores = self.tasks.get(test[0], ({}, 0.0))[0]
         outcomes = self.tests[test]
-        return sum(outcomes) / len(outcomes)
+        rest = {s: self.scores[s] - task_scores.get(s, 0.0) for s in outcomes}
+        return items.analyse(outcomes, rest)
 
 
 def collect(coursedir: CourseDirectory, assignment: str) -> ClassReport:
     """The report of ``assignment`` from the gradebook and the autograded folder."""
     report = ClassReport()
-    task_scores: dict[str, list[float]] = defaultdict(list)
+    task_scores: dict[str, dict[str, float]] = defaultdict(dict)
     task_max: dict[str, float] = {}
-    tests: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    tests: dict[Test, dict[str, bool]] = defaultdict(dict)
     with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
         for submission in gradebook.find_assignment(assignment).submissions:
             if not submission.notebooks or all(
@@ -75,7 +81,7 @@ def collect(coursedir: CourseDirectory, assignment: str) -> ClassReport:
                 for grade in notebook.grades:
                     task_max[grade.name] = grade.max_score
                     if grade.score is not None:  # None: a written answer not graded by hand yet
-                        task_scores[grade.name].append(grade.score)
+                        task_scores[grade.name][student] = grade.score
                 path = (
                     course.step_folder(coursedir, "autograded", assignment, student)
                     / f"{notebook.name}.ipynb"
@@ -83,7 +89,7 @@ def collect(coursedir: CourseDirectory, assignment: str) -> ClassReport:
                 for task, entries in outcomes(path).items():
                     for entry in entries:
                         if entry["outcome"] != "skipped":
-                            tests[task, entry["test"]].append(entry["outcome"] == "passed")
+                            tests[task, entry["test"]][student] = entry["outcome"] == "passed"
     report.tasks = {name: (task_scores[name], maximum) for name, maximum in task_max.items()}
     report.tests = dict(tests)
     return report
@@ -102,27 +108,46 @@ def outcomes(path: Path) -> dict[str, list[dict]]:
 
 
 def write_csv(report: ClassReport, path: Path) -> None:
-    """One row per task (mean score) and per hidden test (share of students who passed)."""
+    """One row for the assignment and one per task (mean score and spread), one per hidden test
+    (share who passed, discrimination, flag and what it means)."""
     with path.open("w", newline="") as file:
         writer = csv.writer(file)
-        writer.writerow(["kind", "task", "test", "mean_score", "max_score", "passed", "students"])
+        writer.writerow(
+            ["kind", "task", "test", "mean_score", "spread", "max_score", "passed"]
+            + ["discrimination", "students", "flag", "reading"]
+        )
         total = list(report.scores.values())
-        writer.writerow(["assignment", "", "", _mean(total), report.max_score, "", len(total)])
+        writer.writerow(
+            ["assignment", "", "", _mean(total), _round(items.spread(total)), report.max_score]
+            + ["", "", len(total), "", ""]
+        )
         for task, (scores, maximum) in sorted(report.tasks.items()):
-            writer.writerow(["task", task, "", _mean(scores), maximum, "", len(scores)])
-        for (task, test), results in sorted(report.tests.items()):
-            share = round(report.passed_share((task, test)), 4)
-            writer.writerow(["hidden test", task, test, "", "", share, len(results)])
+            values = list(scores.values())
+            writer.writerow(
+                ["task", task, "", _mean(values), _round(items.spread(values)), maximum]
+                + ["", "", len(values), "", ""]
+            )
+        for task, test in sorted(report.tests):
+            item = report.item((task, test))
+            writer.writerow(
+                ["hidden test", task, test, "", "", "", _round(item.passed)]
+                + [_round(item.discrimination), item.students, item.flag, item.reading]
+            )
 
 
 def _mean(values: list[float]) -> float | str:
     return round(sum(values) / len(values), 3) if values else ""
 
 
+def _round(value: float | None) -> float | str:
+    return "" if value is None else round(value, 3)
+
+
 def plot(report: ClassReport, path: Path, title: str) -> None:
-    """The score histogram, each task's mean (as a share of its points) and the hardest tests."""
-    figure = Figure(figsize=(13, 4.2), layout="constrained")
-    histogram, tasks, tests = figure.subplots(1, 3, width_ratios=[1, 1, 1.6])
+    """The score histogram, each task's mean and spread (as shares of its points), the hardest
+    hidden tests and the least discriminating ones (flagged tests in red)."""
+    figure = Figure(figsize=(14, 8.5), layout="constrained")
+    (histogram, tasks), (hardest, weakest) = figure.subplots(2, 2, width_ratios=[1, 1.4])
     histogram.hist(
         list(report.scores.values()),
         bins=min(20, max(5, len(report.scores))),
@@ -134,22 +159,52 @@ def plot(report: ClassReport, path: Path, title: str) -> None:
     )
     histogram.yaxis.set_major_locator(MaxNLocator(integer=True))
     names = sorted(report.tasks)
-    shares = [_share(*report.tasks[name]) for name in names]
-    tasks.barh(names, shares, color="#55a868")
-    tasks.set(title="Mean score per task", xlabel="share of the task's points", xlim=(0, 1))
+    means = [_share(*report.tasks[name]) for name in names]
+    spreads = [_spread_share(*report.tasks[name]) for name in names]
+    tasks.barh(names, means, xerr=spreads, color="#55a868", ecolor="#2d5d3a", capsize=3)
+    tasks.set(
+        title="Mean score per task (bar: one standard deviation)",
+        xlabel="share of the task's points",
+        xlim=(0, 1),
+    )
     tasks.invert_yaxis()
-    hardest = sorted(report.tests, key=report.passed_share)[:HARDEST_SHOWN]
-    labels = [f"{task}: {test[:48]}" for task, test in hardest]
-    tests.barh(labels, [report.passed_share(t) for t in hardest], color="#c44e52")
-    tests.set(title="Hardest hidden tests", xlabel="share of students who passed", xlim=(0, 1))
-    tests.invert_yaxis()
-    tests.tick_params(axis="y", labelsize=7)
+    analysed = {test: report.item(test) for test in report.tests}
+    by_share = sorted(analysed, key=lambda test: analysed[test].passed)[:TESTS_SHOWN]
+    _test_bars(hardest, by_share, [analysed[t].passed for t in by_share], analysed)
+    hardest.set(
+        title="Hardest hidden tests (red: flagged)",
+        xlabel="share of students who passed",
+        xlim=(0, 1),
+    )
+    varying = [test for test in analysed if analysed[test].discrimination is not None]
+    by_discrimination = sorted(varying, key=lambda test: analysed[test].discrimination)
+    shown = by_discrimination[:TESTS_SHOWN]
+    _test_bars(weakest, shown, [analysed[t].discrimination for t in shown], analysed)
+    weakest.axvline(0, color="black", linewidth=0.8)
+    weakest.set(
+        title="Least discriminating hidden tests (red: flagged)",
+        xlabel="correlation of passing with the rest of the score",
+        xlim=(-1, 1),
+    )
     figure.suptitle(title)
     figure.savefig(path, dpi=110)
 
 
-def _share(scores: list[float], maximum: float) -> float:
-    return sum(scores) / len(scores) / maximum if scores and maximum else 0.0
+def _test_bars(axes, tests: list[Test], values: list[float], analysed: dict) -> None:
+    labels = [f"{task}: {test[:48]}" for task, test in tests]
+    colors = ["#c44e52" if analysed[test].flag else "#8c8c8c" for test in tests]
+    axes.barh(labels, values, color=colors)
+    axes.invert_yaxis()
+    axes.tick_params(axis="y", labelsize=7)
+
+
+def _share(scores: dict[str, float], maximum: float) -> float:
+    values = list(scores.values())
+    return sum(values) / len(values) / maximum if values and maximum else 0.0
+
+
+def _spread_share(scores: dict[str, float], maximum: float) -> float:
+    return items.spread(list(scores.values())) / maximum if maximum else 0.0
 
 
 def main(*, assignment: str, root: Path = course.COURSE_ROOT) -> tuple[Path, Path]:

@@ -3,9 +3,11 @@ on this machine, on a Dask cluster that loses a worker, on a busy machine, on a 
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -18,7 +20,7 @@ import pytest
 
 from grading.submissions import fill, solution_sources
 from support.courses import Course, corpus_submissions
-from support.paths import ASSIGNMENT
+from support.paths import ASSIGNMENT, ROOT
 
 #: Students of the graded batch that are also graded serially, one of each kind.
 COMPARED = ("solution", "unchanged_release", "wrong_1", "alternative_a", "truncated")
@@ -228,17 +230,27 @@ def test_marks_on_a_saturated_machine_equal_the_idle_marks(busy_batch, serial):
 
 def test_the_class_report_ranks_tasks_and_hidden_tests(graded):
     course, result = graded
-    rows = (course.root / f"report-{ASSIGNMENT}.csv").read_text().splitlines()
-    tasks = {row.split(",")[1] for row in rows if row.startswith("task,")}
+    with (course.root / f"report-{ASSIGNMENT}.csv").open() as file:
+        rows = list(csv.DictReader(file))
+    tasks = {row["task"] for row in rows if row["kind"] == "task"}
     expected = set(course.scores("solution")) | set(course.written_answers())
     assert tasks == expected, (
         f"expected one row per graded task and written answer {sorted(expected)}, got "
         f"{sorted(tasks)}"
     )
-    shares = [float(row.rsplit(",", 2)[1]) for row in rows if row.startswith("hidden test,")]
+    tests = [row for row in rows if row["kind"] == "hidden test"]
+    shares = [float(row["passed"]) for row in tests]
     assert shares and min(shares) < max(shares), (
         f"expected some hidden tests to be harder than others, got pass shares {shares}"
     )
+    discriminating = [float(row["discrimination"]) for row in tests if row["discrimination"]]
+    assert discriminating and max(discriminating) > 0, (
+        f"expected hidden tests that separate the corpus's students, got {discriminating}"
+    )
+    flagged = {row["flag"] for row in tests if row["flag"]}
+    assert flagged <= {"everyone passes", "no one passes", "negative discrimination"}, flagged
     png = course.root / f"report-{ASSIGNMENT}.png"
     assert png.is_file() and png.read_bytes()[:4] == b"\x89PNG", f"expected a PNG at {png}"
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    shutil.copy(png, ROOT / "artifacts" / "class_report.png")  # the README's picture
     assert "class report:" in result.stdout, "the batch should say where the report is"

@@ -1,4 +1,4 @@
-"""The feedback service's unit tests make small gradebooks of their own."""
+"""Unit tests that make small gradebooks of their own (the feedback service's, the LMS exports')."""
 
 from __future__ import annotations
 

@@ -1,0 +1,3 @@
+from grading.lms.command import cli
+
+cli()
