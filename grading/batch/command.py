@@ -40,6 +40,7 @@ from grading.batch.intake import intake
 from grading.batch.job import Job, JobResult, run
 from grading.batch.recording import Recorder
 from grading.batch.selection import (
+    graded_students,
     job_timeout,
     jobs_for,
     pending_students,
@@ -178,7 +179,9 @@ def main(
         print("nothing to grade (every submission is graded; --force regrades)", file=out)
         return 1 if outcomes else 0
 
-    before = regrade.snapshot(coursedir, assignment, pending)
+    before = regrade.snapshot(
+        coursedir, assignment, graded_students(coursedir, assignment, pending)
+    )
     log_path = Path(coursedir.root) / f"autograde-{assignment}.log"
     with tempfile.TemporaryDirectory(prefix="grading-batch-") as scratch, log_path.open("a") as log:
         template = template_gradebook(coursedir, Path(scratch))

@@ -1,8 +1,9 @@
 """Regrading graded students: whose marks moved, by task, and the earlier score kept where the
 course promised it.
 
-Before a batch grades students who are graded already (``--force``, ``--student``, or a hidden
-test fixed mid-term), :func:`snapshot` reads each one's marks from the gradebook; after it,
+Before a batch grades again the submissions it graded already (``--force``, after a hidden test
+was fixed or added mid-term; a submission collected since is a new one, not a regrade),
+:func:`snapshot` reads each student's marks from the gradebook; after it,
 :func:`snapshot` again. :func:`keep_higher` (``--keep-higher``) puts back each task's earlier score
 where the new one is lower, and the late penalty computed from it, as courses promise when they
 change a test after students were graded. :func:`write_diff` writes

@@ -146,8 +146,8 @@ def _round(value: float | None) -> float | str:
 def plot(report: ClassReport, path: Path, title: str) -> None:
     """The score histogram, each task's mean and spread (as shares of its points), the hardest
     hidden tests and the least discriminating ones (flagged tests in red)."""
-    figure = Figure(figsize=(14, 8.5), layout="constrained")
-    (histogram, tasks), (hardest, weakest) = figure.subplots(2, 2, width_ratios=[1, 1.4])
+    figure = Figure(figsize=(15, 8.5), layout="constrained")
+    (histogram, tasks), (hardest, weakest) = figure.subplots(2, 2)
     histogram.hist(
         list(report.scores.values()),
         bins=min(20, max(5, len(report.scores))),
@@ -163,7 +163,7 @@ def plot(report: ClassReport, path: Path, title: str) -> None:
     spreads = [_spread_share(*report.tasks[name]) for name in names]
     tasks.barh(names, means, xerr=spreads, color="#55a868", ecolor="#2d5d3a", capsize=3)
     tasks.set(
-        title="Mean score per task (bar: one standard deviation)",
+        title="Mean score per task (bars: ± one SD)",
         xlabel="share of the task's points",
         xlim=(0, 1),
     )
@@ -172,7 +172,7 @@ def plot(report: ClassReport, path: Path, title: str) -> None:
     by_share = sorted(analysed, key=lambda test: analysed[test].passed)[:TESTS_SHOWN]
     _test_bars(hardest, by_share, [analysed[t].passed for t in by_share], analysed)
     hardest.set(
-        title="Hardest hidden tests (red: flagged)",
+        title="Hardest tests (red: flagged)",
         xlabel="share of students who passed",
         xlim=(0, 1),
     )
@@ -182,7 +182,7 @@ def plot(report: ClassReport, path: Path, title: str) -> None:
     _test_bars(weakest, shown, [analysed[t].discrimination for t in shown], analysed)
     weakest.axvline(0, color="black", linewidth=0.8)
     weakest.set(
-        title="Least discriminating hidden tests (red: flagged)",
+        title="Least discriminating tests (red: flagged)",
         xlabel="correlation of passing with the rest of the score",
         xlim=(-1, 1),
     )

@@ -79,6 +79,13 @@ def pending_students(
         ]
 
 
+def graded_students(coursedir: CourseDirectory, assignment: str, students: list[str]) -> list[str]:
+    """Those of ``students`` whose current submission is graded already (:func:`is_graded`): a
+    batch that grades them again is a regrade of the same submission."""
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
+        return [s for s in students if is_graded(coursedir, gradebook, assignment, s)]
+
+
 def template_gradebook(coursedir: CourseDirectory, folder: Path) -> bytes:
     """The course's gradebook with no student in it: what a job needs to autograde."""
     path = folder / "template.db"

@@ -82,10 +82,12 @@ class Fingerprint:
     def length(self) -> int:
         return int(self.starts[-1])
 
-    def per_task(self, mask: np.ndarray) -> np.ndarray:
-        """How many characters of ``mask`` fall in each task."""
-        running = np.concatenate([[0], np.cumsum(mask)])
-        return running[self.starts[1:]] - running[self.starts[:-1]]
+
+def per_task(mask: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """How many characters of ``mask`` (over a submission's normalised code) fall in each task,
+    whose code starts at ``starts``."""
+    running = np.concatenate([[0], np.cumsum(mask)])
+    return running[starts[1:]] - running[starts[:-1]]
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ class Overlap:
     Attributes:
         shares: the share of the first one's code found in the second, and of the second's in
             the first.
-        length: how much of the first one's code matched (normalised characters).
+        length: how much code they share (normalised characters, the smaller of the two
+            sides' counts).
     """
 
     shares: tuple[float, float] = (0.0, 0.0)
@@ -154,9 +157,8 @@ class Comparison:
             if inside.size and fingerprint not in self.boilerplate:
                 positions[fingerprint] = inside
         every = np.concatenate([*positions.values(), np.zeros(0, dtype=int)])
-        fingerprint = Fingerprint(code, starts, set(positions), positions, np.zeros(0))
-        fingerprint.coverage = fingerprint.per_task(covered(every, self.settings.noise, len(text)))
-        return fingerprint
+        coverage = per_task(covered(every, self.settings.noise, len(text)), starts)
+        return Fingerprint(code, starts, set(positions), positions, coverage)
 
     def matches(self, a: Fingerprint, b: Fingerprint) -> tuple[np.ndarray, np.ndarray]:
         """The characters of ``a``'s and of ``b``'s normalised code that the other one has."""
@@ -173,20 +175,16 @@ class Comparison:
     def overlaps(self, a: Fingerprint, b: Fingerprint) -> dict[str, Overlap]:
         """What ``a`` and ``b`` share, by task and :data:`WHOLE`."""
         in_a, in_b = self.matches(a, b)
-        found_a, found_b = a.per_task(in_a), b.per_task(in_b)
+        found = [
+            np.append(counts, counts.sum())
+            for counts in (per_task(in_a, a.starts), per_task(in_b, b.starts))
+        ]
+        of = [np.append(f.coverage, f.coverage.sum()) for f in (a, b)]
         result = {}
         for i, task in enumerate([*self.tasks, WHOLE]):
-            if task == WHOLE:
-                lengths = (found_a.sum(), found_b.sum())
-                shares = (
-                    share(found_a.sum(), a.coverage.sum()),
-                    share(found_b.sum(), b.coverage.sum()),
-                )
-            else:
-                lengths = (found_a[i], found_b[i])
-                shares = (share(found_a[i], a.coverage[i]), share(found_b[i], b.coverage[i]))
-            if max(lengths):
-                result[task] = Overlap(shares, int(lengths[0]))
+            if found[0][i] or found[1][i]:  # code moved between cells counts on one side
+                shares = (share(found[0][i], of[0][i]), share(found[1][i], of[1][i]))
+                result[task] = Overlap(shares, int(min(found[0][i], found[1][i])))
         return result
 
     def compare(self, prints: dict[str, Fingerprint]) -> list[Pair]:
