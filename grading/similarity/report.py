@@ -57,8 +57,9 @@ def marked(code: str, regions: list[tuple[int, int]]) -> str:
     """``code`` as HTML with ``regions`` in ``<mark>``."""
     parts, at = [], 0
     for start, end in regions:
+        start = max(start, at)  # regions mapped back may touch; never show code twice
         parts += [html.escape(code[at:start]), "<mark>", html.escape(code[start:end]), "</mark>"]
-        at = end
+        at = max(at, end)
     return "".join([*parts, html.escape(code[at:])])
 
 

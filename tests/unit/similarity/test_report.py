@@ -39,6 +39,12 @@ def test_marked_wraps_each_region_and_escapes_the_rest():
     )
 
 
+def test_regions_that_touch_never_show_code_twice():
+    assert marked("abcdef", [(1, 3), (2, 5)]) == "a<mark>bc</mark><mark>de</mark>f", (
+        f"expected each character once, got {marked('abcdef', [(1, 3), (2, 5)])!r}"
+    )
+
+
 def test_only_the_first_pairs_are_shown_in_full_and_the_csv_has_them_all(tmp_path: Path):
     students = {f"s{i}": AUTHORS["loops"] for i in range(4)}  # 6 identical pairs
     page = report(tmp_path, students, shown=2)
