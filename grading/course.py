@@ -7,6 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from nbgrader.api import SubmittedAssignment
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
@@ -40,6 +41,17 @@ def assignments(root: Path = COURSE_ROOT) -> list[str]:
     source = Path(coursedir.root) / coursedir.source_directory
     return sorted(
         folder.name for folder in source.iterdir() if (folder / f"{folder.name}.ipynb").is_file()
+    )
+
+
+def autograded(submission: SubmittedAssignment) -> bool:
+    """Whether nbgrader autograded ``submission``: a submission it recorded but could not read
+    (an unreadable notebook) has no automatic score in any code cell."""
+    return any(
+        grade.auto_score is not None
+        for notebook in submission.notebooks
+        for grade in notebook.grades
+        if grade.cell.cell_type == "code"
     )
 
 

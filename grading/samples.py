@@ -25,7 +25,6 @@ from grading import course
 from grading.submissions import fill, read, solution_sources
 
 SAMPLES_DIR = course.COURSE_ROOT / "samples"
-#: The demo's roster: id, first name, last name, email (the columns nbgrader imports).
 #: The samples' roster, with the LMS identifiers ``make export-canvas`` and ``make export-moodle``
 #: read (nbgrader's import keeps ``lms_user_id`` and ignores the others).
 ROSTER_COLUMNS = (

@@ -24,6 +24,7 @@ from pathlib import Path
 import nbformat
 
 from grading import COURSE_ROOT, course
+from grading.similarity.cells import starter_code
 from grading.submissions import fill, read, solution_sources
 
 sys.path.insert(0, str(COURSE_ROOT / "tests"))  # the corpus is the similarity test's
@@ -39,11 +40,7 @@ def class_of(count: int, root: Path) -> None:
     """Put ``count`` submissions in ``root``'s ``submitted/``."""
     release = read(str(root / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"))
     solutions = solution_sources(read(str(root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")))
-    code_tasks = [
-        cell.metadata.nbgrader["grade_id"]
-        for cell in release.cells
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")
-    ]
+    code_tasks = list(starter_code(release))
     rng, authors = random.Random(0), sorted(AUTHORS)
     for number in range(count):
         cells = {task: AUTHORS[rng.choice(authors)][task] for task in TASKS}

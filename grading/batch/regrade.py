@@ -21,6 +21,8 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import AssignLatePenalties
 from traitlets.config import Config
 
+from grading import course
+
 
 @dataclass(frozen=True)
 class Marks:
@@ -49,9 +51,9 @@ def snapshot(coursedir: CourseDirectory, assignment: str, students: list[str]) -
                 submission = gradebook.find_submission(assignment, student)
             except MissingEntry:
                 continue
-            grades = [grade for notebook in submission.notebooks for grade in notebook.grades]
-            if all(grade.auto_score is None for grade in grades if grade.cell.cell_type == "code"):
+            if not course.autograded(submission):
                 continue  # recorded but never graded (an unreadable notebook)
+            grades = [grade for notebook in submission.notebooks for grade in notebook.grades]
             tasks = {grade.name: grade.score for grade in grades}
             marks[student] = Marks(tasks, submission.late_submission_penalty or 0.0)
     return marks

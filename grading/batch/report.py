@@ -67,12 +67,7 @@ def collect(coursedir: CourseDirectory, assignment: str) -> ClassReport:
     tests: dict[Test, dict[str, bool]] = defaultdict(dict)
     with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
         for submission in gradebook.find_assignment(assignment).submissions:
-            if not submission.notebooks or all(
-                grade.auto_score is None
-                for nb in submission.notebooks
-                for grade in nb.grades
-                if grade.cell.cell_type == "code"
-            ):
+            if not course.autograded(submission):
                 continue  # recorded but never graded (an unreadable notebook)
             student = submission.student.id
             report.scores[student] = submission.score

@@ -31,7 +31,8 @@ def write(grades: ClassGrades, path: Path, canvas_ids: dict[str, int] | None = N
         writer = csv.writer(file)
         writer.writerow(IDENTITY + [column(name, canvas_ids) for name in grades.assignments])
         writer.writerow(
-            [POINTS_POSSIBLE, "", "", "", ""]
+            [POINTS_POSSIBLE]
+            + [""] * (len(IDENTITY) - 1)
             + [f"{grades.max_scores[name]:g}" for name in grades.assignments]
         )
         for student in grades.students:

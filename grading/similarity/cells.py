@@ -9,12 +9,13 @@ from nbgrader.coursedir import CourseDirectory
 
 from grading import course
 from grading.batch.selection import submitted_students
+from grading.submissions import grade_id
 
 
 def starter_code(release: NotebookNode) -> dict[str, str]:
     """The released code of each task (a code solution cell, by grade id), in notebook order."""
     return {
-        cell.metadata.nbgrader["grade_id"]: cell.source
+        grade_id(cell): cell.source
         for cell in release.cells
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")
     }
@@ -22,11 +23,7 @@ def starter_code(release: NotebookNode) -> dict[str, str]:
 
 def solution_code(notebook: NotebookNode, tasks: list[str]) -> dict[str, str]:
     """The student's code of each of ``tasks`` ("" for a task whose cell is missing)."""
-    found = {
-        cell.metadata.get("nbgrader", {}).get("grade_id"): cell.source
-        for cell in notebook.cells
-        if cell.cell_type == "code"
-    }
+    found = {grade_id(cell): cell.source for cell in notebook.cells if cell.cell_type == "code"}
     return {task: found.get(task, "") for task in tasks}
 
 
@@ -37,9 +34,7 @@ def submitted_code(
     could not be read (it is left out)."""
     codes, problems = {}, []
     for student in submitted_students(coursedir, assignment):
-        path = (
-            course.step_folder(coursedir, "submitted", assignment, student) / f"{assignment}.ipynb"
-        )
+        path = course.notebook_path(coursedir, "submitted", assignment, student)
         try:
             notebook = nbformat.read(str(path), as_version=4)
         except (OSError, ValueError) as error:
