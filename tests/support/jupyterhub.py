@@ -12,13 +12,12 @@ import importlib.util
 import secrets
 import subprocess
 import sys
-import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from support.accounts import Student, jupyter_paths
-from support.lab_server import free_port
+from support.lab_server import free_port, stop_server, wait_until_answering
 from support.paths import ROOT
 
 PROXY = ROOT / "hub" / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -52,11 +51,12 @@ class Hub:
 
     def stop(self) -> None:
         """Stop the hub, its proxy and the servers it spawned."""
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_server(self.process, 60)
+
+    def ask(self) -> None:
+        """A request to the hub's API (raises ``OSError`` while it does not answer)."""
+        with urllib.request.urlopen(f"{self.url}hub/api", timeout=5):
+            pass
 
 
 def start_hub(folder: Path, students: list[Student], python: Path, timeout: float = 90) -> Hub:
@@ -86,14 +86,5 @@ def start_hub(folder: Path, students: list[Student], python: Path, timeout: floa
             stderr=subprocess.STDOUT,
         )
     hub = Hub(f"http://127.0.0.1:{port}/", process, log)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"jupyterhub exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{hub.url}hub/api", timeout=5):
-                return hub
-        except OSError:
-            time.sleep(0.5)
-    hub.stop()
-    raise RuntimeError(f"jupyterhub did not answer within {timeout:g} s:\n{log.read_text()}")
+    wait_until_answering("jupyterhub", process, hub.ask, hub.stop, log, timeout)
+    return hub

@@ -100,11 +100,40 @@ class LabServer:
         return Kernel(self.runtime_dir / f"kernel-{kernel_id}.json")
 
     def stop(self) -> None:
-        self.process.terminate()
+        stop_server(self.process, 20)
+
+
+def stop_server(process: subprocess.Popen, seconds: float) -> None:
+    """Terminate a server, and kill it if it is still running after ``seconds``."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def wait_until_answering(
+    name: str,
+    process: subprocess.Popen,
+    ask: Callable[[], object],
+    stop: Callable[[], None],
+    log: Path,
+    timeout: float,
+) -> None:
+    """Wait until ``ask()`` (a request to the server ``name``) no longer fails with ``OSError``;
+    raise with the server's ``log`` if it exits first, or after ``stop()`` if ``timeout`` seconds
+    pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with {process.returncode}:\n{log.read_text()}")
         try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+            ask()
+            return
+        except OSError:
+            time.sleep(0.5)
+    stop()
+    raise RuntimeError(f"{name} did not answer within {timeout:g} s:\n{log.read_text()}")
 
 
 #: Turns JupyterLab's command line and its environment into the command to start: runs it as
@@ -163,14 +192,7 @@ def start_lab(
             command, cwd=root, env=env, stdout=output, stderr=subprocess.STDOUT
         )
     server = LabServer(root, port, token, runtime_dir, process)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            server.api("status")
-            return server
-        except OSError:
-            time.sleep(0.5)
-    server.stop()
-    raise RuntimeError(f"jupyter lab did not answer within {timeout:g} s:\n{log.read_text()}")
+    wait_until_answering(
+        "jupyter lab", process, lambda: server.api("status"), server.stop, log, timeout
+    )
+    return server
