@@ -92,6 +92,21 @@ class Course:
             }
 
 
+def configured_course(root: Path, course_id: str, exchange: Path | None = None) -> str:
+    """Make ``root`` a course of nothing but its ``nbgrader_config.py`` (``course_id``, and the
+    exchange at ``exchange`` if given), for tests that build its gradebook themselves; the
+    gradebook's URL."""
+    lines = [
+        "c = get_config()",
+        f"c.CourseDirectory.root = {str(root)!r}",
+        f"c.CourseDirectory.course_id = {course_id!r}",
+    ]
+    if exchange is not None:
+        lines.append(f"c.Exchange.root = {str(exchange)!r}")
+    (root / "nbgrader_config.py").write_text("\n".join(lines) + "\n")
+    return f"sqlite:///{root / 'gradebook.db'}"
+
+
 def corpus_submissions(
     course: Course, assignment: str = ASSIGNMENT
 ) -> dict[str, NotebookNode | bytes]:

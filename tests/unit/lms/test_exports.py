@@ -18,6 +18,7 @@ from nbgrader.api import Gradebook
 from nbgrader.plugins.export import CsvExportPlugin
 
 from grading.lms.command import main
+from support.courses import configured_course
 
 #: (id, first, last, email, lms_user_id): the demo's samples, then the exchange test's students.
 STUDENTS = [
@@ -49,13 +50,9 @@ ROSTER = (
 def course(tmp_path: Path) -> Path:
     """A course whose gradebook has :data:`STUDENTS` graded as :data:`SCORES` says, and a
     roster file with the LMS columns for the demo's three."""
-    (tmp_path / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"c.CourseDirectory.root = {str(tmp_path)!r}\n"
-        "c.CourseDirectory.course_id = 'cnn-exercises'\n"
-    )
+    gradebook_url = configured_course(tmp_path, "cnn-exercises")
     (tmp_path / "students.csv").write_text(ROSTER)
-    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}", "cnn-exercises") as gradebook:
+    with Gradebook(gradebook_url, "cnn-exercises") as gradebook:
         for student, first, last, email, lms_id in STUDENTS:
             gradebook.add_student(
                 student,

@@ -14,6 +14,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from grading.service.access import exposure, plan
+from support.courses import configured_course
 
 
 def test_a_folder_every_user_may_enter_is_exposed(tmp_path: Path):
@@ -37,13 +38,8 @@ def test_a_folder_of_the_group_or_a_missing_one_is_not(tmp_path: Path, mode: int
 
 
 def test_the_plan_names_the_instructor_and_the_roster_with_accounts(tmp_path: Path):
-    (tmp_path / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"c.CourseDirectory.root = {str(tmp_path)!r}\n"
-        "c.CourseDirectory.course_id = 'cnn-exercises'\n"
-        f"c.Exchange.root = {str(tmp_path / 'exchange')!r}\n"
-    )
-    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}", "cnn-exercises") as gradebook:
+    gradebook_url = configured_course(tmp_path, "cnn-exercises", tmp_path / "exchange")
+    with Gradebook(gradebook_url, "cnn-exercises") as gradebook:
         for student in ("nobody", "no-such-account-here"):
             gradebook.add_student(student)
     instructor = "root" if os.geteuid() == 0 else os.environ.get("USER", "")

@@ -13,6 +13,7 @@ from traitlets.config import Config
 
 from grading.service.collect import Collector, UnsafeSubmission, collect_newest
 from grading.service.inbox import Arrival
+from support.courses import configured_course
 
 ASSIGNMENT = "ex10"
 
@@ -108,13 +109,7 @@ def test_a_new_collection_replaces_the_old_one(course):
 def test_make_collect_takes_each_students_own_newest_submission(tmp_path):
     root, exchange = tmp_path / "course", tmp_path / "exchange"
     root.mkdir()
-    (root / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"c.CourseDirectory.root = {str(root)!r}\n"
-        "c.CourseDirectory.course_id = 'course'\n"
-        f"c.Exchange.root = {str(exchange)!r}\n"
-    )
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+    with Gradebook(configured_course(root, "course", exchange)) as gradebook:
         gradebook.add_assignment(ASSIGNMENT)
         gradebook.add_notebook(ASSIGNMENT, ASSIGNMENT)
     inbound = exchange / "course" / "inbound"
